@@ -1,0 +1,149 @@
+/* abi_ops.c: the tensor-op half of the ABI (see kindling.h): handle lookups, argument
+ * checks that need the PyTorch-level name, then the op from src/ops. */
+#include "../core/error.h"
+#include "../core/handles.h"
+#include "../kernels/elementwise.h"
+#include "../kindling.h"
+#include "../ops/ops.h"
+
+#define ARG(var, h, op, name)                 \
+  Tensor* var = handle_get((h), (op), (name)); \
+  if (!var) return k_last_status()
+
+static const char* binary_name(int kind) {
+  static const char* names[] = {"add", "sub", "mul", "div"};
+  return kind >= 0 && kind < 4 ? names[kind] : "binary";
+}
+
+static const char* compare_name(int kind) {
+  static const char* names[] = {"eq", "gt", "lt", "ne", "ge", "le"};
+  return kind >= 0 && kind < 6 ? names[kind] : "compare";
+}
+
+static const char* unary_name(int kind) {
+  static const char* names[] = {"neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "pow", "leaky_relu", "abs"};
+  return kind >= 0 && kind <= UN_ABS ? names[kind] : "unary";
+}
+
+int32_t k_binary(int32_t kind, int32_t a, int32_t b) {
+  if (kind < BIN_ADD || kind > BIN_DIV) return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind);
+  ARG(ta, a, binary_name(kind), "input");
+  ARG(tb, b, binary_name(kind), "other");
+  return handle_new(op_binary(kind, ta, tb, binary_name(kind)));
+}
+
+int32_t k_binary_scalar(int32_t kind, int32_t a, double s, int32_t scalar_first) {
+  if (kind < BIN_ADD || kind > BIN_DIV) return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind);
+  ARG(ta, a, binary_name(kind), "input");
+  return handle_new(op_binary_scalar(kind, ta, (float)s, scalar_first, binary_name(kind)));
+}
+
+int32_t k_compare(int32_t kind, int32_t a, int32_t b) {
+  if (kind < CMP_EQ || kind > CMP_LE) return k_fail(K_ERR_RANGE, "compare: unknown kind %d", kind);
+  ARG(ta, a, compare_name(kind), "input");
+  ARG(tb, b, compare_name(kind), "other");
+  return handle_new(op_compare(kind, ta, tb, compare_name(kind)));
+}
+
+int32_t k_compare_scalar(int32_t kind, int32_t a, double s) {
+  if (kind < CMP_EQ || kind > CMP_LE) return k_fail(K_ERR_RANGE, "compare: unknown kind %d", kind);
+  ARG(ta, a, compare_name(kind), "input");
+  return handle_new(op_compare_scalar(kind, ta, (float)s, compare_name(kind)));
+}
+
+int32_t k_unary(int32_t kind, int32_t a, double p) {
+  if (kind < UN_NEG || kind > UN_ABS) return k_fail(K_ERR_RANGE, "unary: unknown kind %d", kind);
+  ARG(ta, a, unary_name(kind), "input");
+  return handle_new(op_unary(kind, ta, (float)p, unary_name(kind)));
+}
+
+int32_t k_sum(int32_t a, int32_t dim, int32_t keepdim, int32_t mean) {
+  const char* name = mean ? "mean" : "sum";
+  ARG(ta, a, name, "input");
+  return handle_new(op_sum(ta, dim, keepdim, mean, name));
+}
+
+int32_t k_max_dim(int32_t a, int32_t dim, int32_t keepdim) {
+  ARG(ta, a, "max", "input");
+  Tensor* indices = NULL;
+  Tensor* values = op_max_dim(ta, dim, keepdim, &indices, "max");
+  if (!values) return k_last_status();
+  int32_t hi = handle_new(indices);
+  if (hi < 0) {
+    tensor_release(values);
+    return hi;
+  }
+  int32_t hv = handle_new(values);
+  if (hv < 0) {
+    handle_release(hi);
+    return hv;
+  }
+  k_scratch()[0] = hi;
+  return hv;
+}
+
+int32_t k_max_all(int32_t a) {
+  ARG(ta, a, "max", "input");
+  return handle_new(op_max_all(ta, "max"));
+}
+
+int32_t k_argmax(int32_t a, int32_t dim, int32_t keepdim) {
+  ARG(ta, a, "argmax", "input");
+  return handle_new(op_argmax(ta, dim, keepdim, "argmax"));
+}
+
+int32_t k_matmul(int32_t a, int32_t b) {
+  ARG(ta, a, "matmul", "input");
+  ARG(tb, b, "matmul", "other");
+  return handle_new(op_matmul(ta, tb, "matmul"));
+}
+
+int32_t k_reshape(int32_t a, int32_t ndim, const int32_t* shape) {
+  ARG(ta, a, "reshape", "input");
+  return handle_new(op_reshape(ta, ndim, shape, "reshape"));
+}
+
+int32_t k_permute(int32_t a, int32_t ndim, const int32_t* dims) {
+  ARG(ta, a, "permute", "input");
+  if (ndim != ta->ndim)
+    return k_fail(K_ERR_RUNTIME,
+                  "permute: number of dims don't match in permute (the tensor has %d dims, %d were given)",
+                  ta->ndim, ndim);
+  return handle_new(op_permute(ta, dims, "permute"));
+}
+
+int32_t k_transpose(int32_t a, int32_t d0, int32_t d1) {
+  ARG(ta, a, "transpose", "input");
+  return handle_new(op_transpose(ta, d0, d1, "transpose"));
+}
+
+int32_t k_flatten(int32_t a, int32_t start, int32_t end) {
+  ARG(ta, a, "flatten", "input");
+  return handle_new(op_flatten(ta, start, end, "flatten"));
+}
+
+int32_t k_expand(int32_t a, int32_t ndim, const int32_t* shape) {
+  ARG(ta, a, "expand", "input");
+  return handle_new(op_expand(ta, ndim, shape, "expand"));
+}
+
+int32_t k_clone(int32_t a) {
+  ARG(ta, a, "clone", "input");
+  return handle_new(op_clone(ta, "clone"));
+}
+
+int32_t k_detach(int32_t a) {
+  ARG(ta, a, "detach", "input");
+  return handle_new(op_detach(ta, "detach"));
+}
+
+int32_t k_cast(int32_t a, int32_t dtype) {
+  ARG(ta, a, "to", "input");
+  return handle_new(op_cast(ta, dtype, "to"));
+}
+
+int32_t k_softmax(int32_t a, int32_t dim, int32_t log) {
+  const char* name = log ? "log_softmax" : "softmax";
+  ARG(ta, a, name, "input");
+  return handle_new(op_softmax(ta, dim, log, name));
+}

@@ -1,0 +1,52 @@
+/* autograd.h: the reverse-mode graph. Each differentiable op attaches a Node to its
+ * output; the node names its op (an index into op_table, src/ops/op_table.c, where each
+ * op's backward is registered), holds its inputs, and saves what backward needs.
+ * backward() walks the nodes in reverse topological order, accumulates into the .grad of
+ * leaves, and releases the graph (PyTorch's retain_graph=False). */
+#ifndef KINDLING_AUTOGRAD_H
+#define KINDLING_AUTOGRAD_H
+
+#include "tensor.h"
+
+#define K_MAX_INPUTS 3
+#define K_MAX_SAVED 3
+
+typedef struct Node {
+  int32_t op;
+  int32_t refcount;            /* held by the output tensor and by an active backward walk */
+  int32_t released;            /* backward already ran through it */
+  int32_t ninputs;
+  Tensor* inputs[K_MAX_INPUTS];
+  Tensor* saved[K_MAX_SAVED];  /* extra tensors for backward: an output alias, argmax indices */
+  double f[4];                 /* op arguments: scalar operand, exponent, negative slope */
+  int32_t i[K_MAX_DIMS + 2];   /* op arguments: dims, flags, the input shape of a view */
+  Tensor* grad;                /* gradient w.r.t. the output, gathered during the walk */
+  int32_t pending;             /* consumers not yet processed during the walk */
+  int32_t mark;                /* the walk that last visited this node */
+} Node;
+
+/* Writes one gradient per input into grad_in (NULL where an input needs none). Each is a
+ * new tensor of that input's shape, owned by the caller. Returns K_OK or an error status. */
+typedef int (*BackwardFn)(Node* node, const Tensor* grad_out, Tensor** grad_in);
+
+typedef struct OpInfo {
+  const char* name;
+  BackwardFn backward;
+} OpInfo;
+
+extern const OpInfo op_table[];
+extern const int op_count;
+
+int autograd_enabled(void);
+void autograd_set_enabled(int on);
+
+/* When grad mode is on and an input requires grad, attaches a new node to out and returns
+ * it through node_out (else *node_out = NULL). Returns K_OK or K_ERR_OOM. */
+int autograd_record(Tensor* out, int op, int ninputs, Tensor* const* inputs, Node** node_out);
+void node_save(Node* node, int slot, Tensor* t);
+void node_release(Node* node);
+
+/* Backpropagates from root; grad_root may be NULL for a one-element root (gradient 1). */
+int autograd_backward(Tensor* root, Tensor* grad_root);
+
+#endif

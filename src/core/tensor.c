@@ -1,0 +1,152 @@
+/* tensor.c: allocation, reference counting and small helpers for Tensor (see tensor.h). */
+#include "tensor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autograd.h"
+#include "error.h"
+
+#ifndef KINDLING_HEAP_LIMIT
+#define KINDLING_HEAP_LIMIT 2147483648LL
+#endif
+
+static int64_t live_count = 0;
+static int64_t live_bytes = 0;
+static uint32_t next_uid = 1;
+
+int64_t tensor_live_count(void) { return live_count; }
+int64_t tensor_live_bytes(void) { return live_bytes; }
+int64_t tensor_heap_limit(void) { return KINDLING_HEAP_LIMIT; }
+
+const char* dtype_name(int dtype) {
+  switch (dtype) {
+    case K_FLOAT32: return "float32";
+    case K_INT64: return "int64";
+    case K_BOOL: return "bool";
+    default: return "unknown";
+  }
+}
+
+const char* shape_str(const int32_t* shape, int ndim, char* buf, size_t size) {
+  size_t used = (size_t)snprintf(buf, size, "[");
+  for (int i = 0; i < ndim && used < size; i++)
+    used += (size_t)snprintf(buf + used, size - used, i ? ", %d" : "%d", (int)shape[i]);
+  if (used < size) snprintf(buf + used, size - used, "]");
+  return buf;
+}
+
+static Storage* storage_new(size_t nbytes, const char* op) {
+  Storage* s = malloc(sizeof *s);
+  /* malloc(0) may return NULL; keep one byte so empty tensors still own a buffer. */
+  void* data = malloc(nbytes ? nbytes : 1);
+  if (!s || !data) {
+    free(s);
+    free(data);
+    k_fail(K_ERR_OOM, "%s: out of memory allocating %zu bytes (the wasm heap limit is %lld bytes)",
+           op, nbytes, (long long)KINDLING_HEAP_LIMIT);
+    return NULL;
+  }
+  s->refcount = 1;
+  s->nbytes = nbytes;
+  s->data = data;
+  live_bytes += (int64_t)nbytes;
+  return s;
+}
+
+static void storage_release(Storage* s) {
+  if (--s->refcount > 0) return;
+  live_bytes -= (int64_t)s->nbytes;
+  free(s->data);
+  free(s);
+}
+
+/* Validates a shape and returns its element count, or -1 with an error recorded. */
+static int64_t checked_numel(int ndim, const int32_t* shape, const char* op) {
+  if (ndim < 0 || ndim > K_MAX_DIMS)
+    return k_fail(K_ERR_RANGE, "%s: tensors have at most %d dimensions, got %d", op, K_MAX_DIMS, ndim), -1;
+  int64_t n = 1;
+  for (int i = 0; i < ndim; i++) {
+    if (shape[i] < 0)
+      return k_fail(K_ERR_RANGE, "%s: negative dimension %d in shape", op, (int)shape[i]), -1;
+    n *= shape[i];
+    if (n > KINDLING_HEAP_LIMIT / 4) {
+      char buf[96];
+      return k_fail(K_ERR_OOM, "%s: a tensor of shape %s needs more than the wasm heap limit of %lld bytes",
+                    op, shape_str(shape, ndim, buf, sizeof buf), (long long)KINDLING_HEAP_LIMIT), -1;
+    }
+  }
+  return n;
+}
+
+static Tensor* tensor_wrap(Storage* s, int dtype, int ndim, const int32_t* shape, int64_t numel, const char* op) {
+  Tensor* t = calloc(1, sizeof *t);
+  if (!t) {
+    k_fail(K_ERR_OOM, "%s: out of memory allocating a tensor header", op);
+    return NULL;
+  }
+  t->refcount = 1;
+  t->dtype = dtype;
+  t->ndim = ndim;
+  for (int i = 0; i < ndim; i++) t->shape[i] = shape[i];
+  t->numel = numel;
+  t->uid = next_uid++;
+  t->storage = s;
+  live_count++;
+  return t;
+}
+
+Tensor* tensor_new(int dtype, int ndim, const int32_t* shape, const char* op) {
+  if (dtype != K_FLOAT32 && dtype != K_INT64 && dtype != K_BOOL) {
+    k_fail(K_ERR_TYPE, "%s: unknown dtype code %d", op, dtype);
+    return NULL;
+  }
+  int64_t numel = checked_numel(ndim, shape, op);
+  if (numel < 0) return NULL;
+  Storage* s = storage_new((size_t)numel * 4, op);
+  if (!s) return NULL;
+  Tensor* t = tensor_wrap(s, dtype, ndim, shape, numel, op);
+  if (!t) storage_release(s);
+  return t;
+}
+
+Tensor* tensor_new_like(const Tensor* t, const char* op) { return tensor_new(t->dtype, t->ndim, t->shape, op); }
+
+Tensor* tensor_zeros(int dtype, int ndim, const int32_t* shape, const char* op) {
+  Tensor* t = tensor_new(dtype, ndim, shape, op);
+  if (t) memset(t->storage->data, 0, t->storage->nbytes);
+  return t;
+}
+
+Tensor* tensor_alias(Tensor* t, int ndim, const int32_t* shape, const char* op) {
+  int64_t numel = checked_numel(ndim, shape, op);
+  if (numel < 0) return NULL;
+  Tensor* v = tensor_wrap(t->storage, t->dtype, ndim, shape, numel, op);
+  if (v) t->storage->refcount++;
+  return v;
+}
+
+Tensor* tensor_scalar(float value, const char* op) {
+  Tensor* t = tensor_new(K_FLOAT32, 0, NULL, op);
+  if (t) tensor_f32(t)[0] = value;
+  return t;
+}
+
+void tensor_retain(Tensor* t) { t->refcount++; }
+
+void tensor_release(Tensor* t) {
+  if (!t || --t->refcount > 0) return;
+  live_count--;
+  if (t->grad) tensor_release(t->grad);
+  if (t->grad_fn) node_release(t->grad_fn);
+  storage_release(t->storage);
+  free(t);
+}
+
+int tensor_same_shape(const Tensor* a, const Tensor* b) {
+  if (a->ndim != b->ndim) return 0;
+  for (int i = 0; i < a->ndim; i++)
+    if (a->shape[i] != b->shape[i]) return 0;
+  return 1;
+}

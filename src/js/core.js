@@ -1,0 +1,58 @@
+// core.js: the one wasm instance and the small helpers every other module uses to talk to
+// it — typed views on its memory, the scratch buffer for shapes, and error translation.
+import wasmBase64 from './kindling-wasm.js';
+
+function decodeBase64(text) {
+  if (typeof Buffer !== 'undefined') return Buffer.from(text, 'base64');
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const { instance } = await WebAssembly.instantiate(decodeBase64(wasmBase64), {
+  // Views are re-made from memory.buffer on every access, so growth needs no bookkeeping.
+  env: { emscripten_notify_memory_growth() {} },
+});
+instance.exports._initialize?.();
+
+/** The raw exports of the kindling core (see src/kindling.h). */
+export const k = instance.exports;
+const memory = k.memory;
+
+export const f32 = (ptr, n) => new Float32Array(memory.buffer, ptr, n);
+export const i32 = (ptr, n) => new Int32Array(memory.buffer, ptr, n);
+export const heapBytes = () => memory.buffer.byteLength;
+
+const scratchPtr = k.k_scratch();
+export const scratch = () => i32(scratchPtr, 256);
+export const SCRATCH = scratchPtr;
+
+/** Writes a list of ints into the scratch buffer and returns its address. */
+export function writeInts(values, offset = 0) {
+  const view = scratch();
+  for (let i = 0; i < values.length; i++) view[offset + i] = values[i];
+  return scratchPtr + offset * 4;
+}
+
+const decoder = new TextDecoder();
+export function cString(ptr) {
+  const bytes = new Uint8Array(memory.buffer, ptr);
+  let end = 0;
+  while (bytes[end] !== 0) end++;
+  return decoder.decode(bytes.subarray(0, end));
+}
+
+/** Throws the core's last error as the JS error class that fits its status. */
+export function raise(status = k.k_error_status()) {
+  const message = cString(k.k_error_message());
+  if (status === -1) throw new TypeError(message);
+  if (status === -2 || status === -4) throw new RangeError(message);
+  throw new Error(message);
+}
+
+/** Returns r when it is a handle or OK status, else throws the core's error. */
+export function check(r) {
+  if (r < 0) raise(r);
+  return r;
+}

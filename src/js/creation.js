@@ -1,0 +1,191 @@
+// creation.js: torch.tensor and the factories (zeros, ones, full, rand, randn, randint,
+// randperm, arange, *_like). Everything made here is a kept tensor: yours until dispose().
+import { check, f32, i32, k, raise, writeInts } from './core.js';
+import { dtypeCode } from './dtype.js';
+import { checkInt, describe, parseOptions, typeError } from './errors.js';
+import { Tensor, shapeArgs, splitOptions, wrap } from './tensor.js';
+
+const FACTORY_OPTIONS = { dtype: undefined, requires_grad: false, device: 'cpu' };
+
+function finish(tensor, requires_grad) {
+  if (requires_grad) tensor.requires_grad_(true);
+  return tensor;
+}
+
+/** Flattens nested arrays, checking that they are rectangular. */
+function flatten(call, data) {
+  const shape = [];
+  for (let level = data; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const flat = [];
+  const walk = (value, dim) => {
+    if (dim === shape.length) {
+      if (Array.isArray(value)) throw new RangeError(`${call}: nested arrays are ragged (too deep at dimension ${dim})`);
+      if (typeof value !== 'number' && typeof value !== 'boolean')
+        throw typeError(call, 'numbers, booleans or nested arrays of them', value);
+      flat.push(value);
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[dim])
+      throw new RangeError(`${call}: expected a sequence of length ${shape[dim]} at dimension ${dim}, got ${describe(value)}`);
+    for (const item of value) walk(item, dim + 1);
+  };
+  walk(data, 0);
+  return [flat, shape];
+}
+
+function inferDtype(values) {
+  if (values.length && values.every((v) => typeof v === 'boolean')) return 'bool';
+  return values.every((v) => typeof v === 'number' && Number.isInteger(v)) && values.length ? 'int64' : 'float32';
+}
+
+/** A kept tensor of the given shape and dtype filled from an array-like of numbers. */
+export function fromValues(values, shape, dtype = 'float32') {
+  const code = dtypeCode('tensor', dtype);
+  const t = wrap(k.k_empty(code, shape.length, writeInts(shape)), true);
+  const ptr = k.k_data(t.handle);
+  if (code === 0) f32(ptr, values.length).set(values);
+  else {
+    const view = i32(ptr, values.length);
+    for (let j = 0; j < values.length; j++) view[j] = Number(values[j]);
+  }
+  return t;
+}
+
+/**
+ * torch.tensor(data, {dtype, requires_grad}): data is a number, nested arrays, a typed
+ * array (1-D, or shaped with {shape}) or a Tensor (copied).
+ */
+export function tensor(data, options) {
+  const { dtype, requires_grad, shape } = parseOptions('tensor', options, { ...FACTORY_OPTIONS, shape: undefined });
+  if (data instanceof Tensor) return finish((dtype ? data.to(dtype) : data.clone()).detach().keep(), requires_grad);
+  let values, dims, inferred;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    values = data;
+    dims = shape ?? [data.length];
+    inferred = data instanceof Float32Array || data instanceof Float64Array ? 'float32' : 'int64';
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (n !== data.length) throw new RangeError(`tensor: shape [${dims.join(', ')}] does not fit ${data.length} values`);
+    if (typeof data[0] === 'bigint') values = Array.from(data, Number);
+  } else if (typeof data === 'number' || typeof data === 'boolean') {
+    values = [data];
+    dims = [];
+    inferred = inferDtype(values);
+  } else if (Array.isArray(data)) {
+    [values, dims] = flatten('tensor', data);
+    inferred = inferDtype(values);
+  } else {
+    throw typeError('tensor', 'a number, a (nested) array, a typed array or a Tensor', data);
+  }
+  const name = dtype ?? inferred;
+  if (requires_grad && dtypeCode('tensor', name) !== 0)
+    throw new TypeError('tensor: only tensors of floating point dtype can require gradients');
+  const numbers = typeof values[0] === 'boolean' ? Array.from(values, Number) : values;
+  return finish(fromValues(numbers, dims, name), requires_grad);
+}
+
+function filled(call, args, value) {
+  const [dims, options] = splitOptions(args);
+  const { dtype, requires_grad } = parseOptions(call, options, FACTORY_OPTIONS);
+  const shape = shapeArgs(call, dims);
+  const code = dtypeCode(call, dtype ?? 'float32');
+  return finish(wrap(k.k_full(code, shape.length, writeInts(shape), value), true), requires_grad);
+}
+
+export const zeros = (...args) => filled('zeros', args, 0);
+export const ones = (...args) => filled('ones', args, 1);
+export const empty = (...args) => filled('empty', args, 0);
+
+export function full(size, fill_value, options) {
+  if (typeof fill_value !== 'number' && typeof fill_value !== 'boolean') throw typeError('full', 'a number for fill_value', fill_value);
+  const { dtype, requires_grad } = parseOptions('full', options, FACTORY_OPTIONS);
+  const shape = shapeArgs('full', [size]);
+  const name = dtype ?? (typeof fill_value === 'boolean' ? 'bool' : Number.isInteger(fill_value) ? 'int64' : 'float32');
+  return finish(wrap(k.k_full(dtypeCode('full', name), shape.length, writeInts(shape), Number(fill_value)), true), requires_grad);
+}
+
+function like(call, input, options, make) {
+  if (!(input instanceof Tensor)) throw typeError(call, 'a Tensor', input);
+  const { dtype, requires_grad } = parseOptions(call, options, FACTORY_OPTIONS);
+  return make(input.shape, { dtype: dtype ?? input.dtype, requires_grad });
+}
+export const zeros_like = (input, options) => like('zeros_like', input, options, (s, o) => zeros(s, o));
+export const ones_like = (input, options) => like('ones_like', input, options, (s, o) => ones(s, o));
+export const full_like = (input, value, options) => like('full_like', input, options, (s, o) => full(s, value, o));
+export const rand_like = (input, options) => like('rand_like', input, options, (s, o) => rand(s, o));
+export const randn_like = (input, options) => like('randn_like', input, options, (s, o) => randn(s, o));
+
+function random(call, fn, args) {
+  const [dims, options] = splitOptions(args);
+  const { requires_grad, dtype } = parseOptions(call, options, { ...FACTORY_OPTIONS, generator: undefined });
+  if (dtype !== undefined && dtypeCode(call, dtype) !== 0) throw new TypeError(`${call}: only dtype float32 is supported`);
+  const shape = shapeArgs(call, dims);
+  return finish(wrap(fn(shape.length, writeInts(shape)), true), requires_grad);
+}
+export const rand = (...args) => random('rand', k.k_rand, args);
+export const randn = (...args) => random('randn', k.k_randn, args);
+
+/** torch.randint(low = 0, high, size) */
+export function randint(...args) {
+  const [positional, options] = splitOptions(args);
+  parseOptions('randint', options, { dtype: undefined, device: 'cpu', generator: undefined });
+  let low = 0, high, size;
+  if (positional.length === 2) [high, size] = positional;
+  else if (positional.length === 3) [low, high, size] = positional;
+  else throw new TypeError(`randint: expected (high, size) or (low, high, size), got ${positional.length} arguments`);
+  checkInt('randint', 'low', low);
+  checkInt('randint', 'high', high);
+  const shape = shapeArgs('randint', [size]);
+  return wrap(k.k_randint(low, high, shape.length, writeInts(shape)), true);
+}
+
+export function randperm(n, options) {
+  parseOptions('randperm', options, { dtype: undefined, device: 'cpu', generator: undefined });
+  checkInt('randperm', 'n', n, { min: 0 });
+  return wrap(k.k_randperm(n), true);
+}
+
+/** torch.arange(end) / arange(start, end, step = 1) */
+export function arange(...args) {
+  const [positional, options] = splitOptions(args);
+  const { dtype, requires_grad } = parseOptions('arange', options, FACTORY_OPTIONS);
+  let [start, end, step = 1] = positional.length === 1 ? [0, positional[0]] : positional;
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]])
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError('arange', `a finite number for ${name}`, v);
+  const name = dtype ?? ([start, end, step].every(Number.isInteger) ? 'int64' : 'float32');
+  return finish(wrap(k.k_arange(start, end, step, dtypeCode('arange', name)), true), requires_grad);
+}
+
+export function manual_seed(seed) {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER)
+    throw typeError('manual_seed', 'a non-negative integer seed', seed);
+  k.k_manual_seed(seed);
+  return { initial_seed: () => seed };
+}
+export const initial_seed = () => k.k_initial_seed();
+
+/** The generator's state as bytes (torch.get_rng_state), for checkpoints. */
+export function get_rng_state() {
+  const size = k.k_rng_state_size();
+  const ptr = k.k_malloc(size);
+  if (!ptr) raise();
+  try {
+    check(k.k_rng_get_state(ptr));
+    return new Uint8Array(k.memory.buffer, ptr, size).slice();
+  } finally {
+    k.k_free(ptr);
+  }
+}
+
+export function set_rng_state(state) {
+  const size = k.k_rng_state_size();
+  if (!(state instanceof Uint8Array) || state.length !== size)
+    throw typeError('set_rng_state', `a Uint8Array of ${size} bytes from get_rng_state()`, state);
+  const ptr = k.k_malloc(size);
+  if (!ptr) raise();
+  try {
+    new Uint8Array(k.memory.buffer, ptr, size).set(state);
+    check(k.k_rng_set_state(ptr));
+  } finally {
+    k.k_free(ptr);
+  }
+}

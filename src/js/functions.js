@@ -1,0 +1,98 @@
+// functions.js: the torch.* functions that mirror Tensor methods, grad-mode control
+// (torch.no_grad, enable_grad, set_grad_enabled) and torch.memory_stats().
+import { heapBytes, k } from './core.js';
+import { typeError } from './errors.js';
+import { currentStep, endStep, scopedCount } from './memory.js';
+import { Tensor } from './tensor.js';
+
+function tensorArg(call, t) {
+  if (!(t instanceof Tensor)) throw typeError(call, 'a Tensor for input', t);
+  return t;
+}
+
+const method = (name) => (input, ...args) => tensorArg(name, input)[name](...args);
+
+export const add = method('add');
+export const sub = method('sub');
+export const mul = method('mul');
+export const div = method('div');
+export const neg = method('neg');
+export const exp = method('exp');
+export const log = method('log');
+export const sqrt = method('sqrt');
+export const abs = method('abs');
+export const pow = method('pow');
+export const relu = method('relu');
+export const sigmoid = method('sigmoid');
+export const tanh = method('tanh');
+export const matmul = method('matmul');
+export const mm = method('mm');
+export const sum = method('sum');
+export const mean = method('mean');
+export const max = method('max');
+export const argmax = method('argmax');
+export const softmax = method('softmax');
+export const log_softmax = method('log_softmax');
+export const reshape = method('reshape');
+export const flatten = method('flatten');
+export const squeeze = method('squeeze');
+export const unsqueeze = method('unsqueeze');
+export const transpose = method('transpose');
+export const permute = method('permute');
+export const clone = method('clone');
+export const detach = method('detach');
+export const eq = method('eq');
+export const ne = method('ne');
+export const gt = method('gt');
+export const lt = method('lt');
+export const ge = method('ge');
+export const le = method('le');
+
+export const is_tensor = (x) => x instanceof Tensor;
+export const numel = (t) => tensorArg('numel', t).numel();
+
+let noGradDepth = 0;
+
+function withGradMode(call, enabled, fn) {
+  if (typeof fn !== 'function') throw typeError(call, 'a function to run', fn);
+  const before = k.k_grad_enabled();
+  k.k_set_grad_enabled(enabled ? 1 : 0);
+  noGradDepth++;
+  const restore = () => {
+    k.k_set_grad_enabled(before);
+    if (--noGradDepth === 0) endStep();
+  };
+  let result;
+  try {
+    result = fn();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result && typeof result.then === 'function') return result.finally(restore);
+  restore();
+  return result;
+}
+
+/** torch.no_grad(fn): runs fn without recording a graph and returns its result. */
+export const no_grad = (fn) => withGradMode('no_grad', false, fn);
+export const enable_grad = (fn) => withGradMode('enable_grad', true, fn);
+export const inference_mode = (fn) => withGradMode('inference_mode', false, fn);
+export const is_grad_enabled = () => k.k_grad_enabled() === 1;
+export function set_grad_enabled(mode) {
+  if (typeof mode !== 'boolean') throw typeError('set_grad_enabled', 'a boolean', mode);
+  k.k_set_grad_enabled(mode ? 1 : 0);
+}
+
+/** Live tensors and bytes in the core, and the wasm heap size. */
+export function memory_stats() {
+  return {
+    live_tensors: k.k_live_tensors(),
+    live_bytes: k.k_live_bytes(),
+    live_handles: k.k_live_handles(),
+    scoped_tensors: scopedCount(),
+    heap_bytes: heapBytes(),
+    heap_limit: k.k_heap_limit(),
+    step: currentStep(),
+  };
+}

@@ -1,0 +1,21 @@
+// index.js: `import * as torch from 'kindling'`. The wasm core is instantiated by core.js
+// with top-level await, so it is ready when this import resolves; torch.ready is that promise.
+import { k } from './core.js';
+
+export { Tensor } from './tensor.js';
+export * from './creation.js';
+export * from './functions.js';
+
+export const float32 = 'float32';
+export const float = 'float32';
+export const int64 = 'int64';
+export const long = 'int64';
+export const bool = 'bool';
+
+export const ready = Promise.resolve(true);
+
+/** Runs every kernel's SIMD path (true, the default) or its scalar reference (false). */
+export function set_simd(on) {
+  k.k_set_simd(on ? 1 : 0);
+}
+export const simd_available = () => k.k_simd_available() === 1;

@@ -1,0 +1,76 @@
+// memory.js: who frees wasm memory, so that plain PyTorch loops need no dispose calls.
+//
+// The rule (README, "Memory"):
+// - Tensors you create (torch.tensor, zeros, randn, ...), parameters, gradients, buffers
+//   and optimizer state are *kept*: they live until you call dispose() (or, as a bonus,
+//   until the JS garbage collector drops their wrapper).
+// - Tensors computed by operations are *step-scoped*: each belongs to the step in which it
+//   was made. A step ends at loss.backward(), when the outermost torch.no_grad(fn) returns,
+//   and when a DataLoader yields its next batch. A step-scoped tensor stays valid through
+//   the step after its own and is released when the next one ends. t.keep() makes it kept.
+// - Touching a released tensor throws an Error that says which rule released it.
+// The garbage collector cannot be what bounds the heap (it never sees wasm memory
+// pressure), so scoping does; the FinalizationRegistry only releases kept tensors early.
+import { k } from './core.js';
+
+let step = 0;
+const buckets = new Map(); // step number -> step-scoped tensors made during that step
+
+const collected = new FinalizationRegistry((handle) => k.k_release(handle));
+
+export const currentStep = () => step;
+
+/** Registers a new wrapper: kept, or scoped to the current step. */
+export function adopt(tensor, kept) {
+  collected.register(tensor, tensor._h, tensor);
+  if (kept) tensor._kept = true;
+  else scope(tensor);
+  return tensor;
+}
+
+function scope(tensor) {
+  tensor._kept = false;
+  tensor._step = step;
+  let bucket = buckets.get(step);
+  if (!bucket) buckets.set(step, (bucket = []));
+  bucket.push(tensor);
+}
+
+export function keep(tensor) {
+  tensor._kept = true;
+  return tensor;
+}
+
+/** Gives up ownership: the tensor becomes step-scoped from now (old grads, replaced state). */
+export function release_later(tensor) {
+  if (tensor && tensor._h && tensor._kept) scope(tensor);
+}
+
+export function dispose(tensor, reason) {
+  if (!tensor._h) return;
+  collected.unregister(tensor);
+  k.k_release(tensor._h);
+  tensor._h = 0;
+  tensor._released = reason;
+}
+
+/** Ends a step: releases the step-scoped tensors of the step before the one just ended. */
+export function endStep() {
+  const old = step - 1;
+  step++;
+  for (const [made, bucket] of buckets) {
+    if (made > old) continue;
+    for (const t of bucket)
+      if (t._h && !t._kept && t._step === made)
+        dispose(t, `it was computed during step ${made} and released when step ${step - 1} ended ` +
+          `(step-scoped memory, see the README's "Memory" section); call .keep() on a tensor ` +
+          `to keep it across steps`);
+    buckets.delete(made);
+  }
+}
+
+export function scopedCount() {
+  let n = 0;
+  for (const bucket of buckets.values()) for (const t of bucket) if (t._h && !t._kept) n++;
+  return n;
+}

@@ -1,0 +1,359 @@
+// tensor.js: the Tensor class — a JS wrapper around a core handle, with PyTorch's method
+// names. Every method checks its arguments, calls the core, and wraps the new handle as a
+// step-scoped tensor (see memory.js).
+import { check, f32, i32, k, raise, scratch, writeInts, SCRATCH } from './core.js';
+import { DTYPES, dtypeCode } from './dtype.js';
+import { checkInt, describe, isOptions, parseOptions, typeError } from './errors.js';
+import { adopt, dispose, endStep, keep, release_later } from './memory.js';
+
+const BIN = { add: 0, sub: 1, mul: 2, div: 3 };
+const CMP = { eq: 0, gt: 1, lt: 2, ne: 3, ge: 4, le: 5 };
+const UN = { neg: 0, exp: 1, log: 2, sqrt: 3, relu: 4, sigmoid: 5, tanh: 6, pow: 7, leaky_relu: 8, abs: 9 };
+const DIM_ALL = 0x7fff;
+
+/** Wraps a fresh handle (or throws the core's error for a status). */
+export function wrap(handle, kept = false) {
+  check(handle);
+  return adopt(new Tensor(handle), kept);
+}
+
+/** Reads a shape given as an array or as separate integers (PyTorch allows both). */
+export function shapeArgs(call, args) {
+  const dims = args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ? [...args[0]] : args;
+  for (const d of dims)
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw typeError(call, 'a shape of integers', d);
+  return dims;
+}
+
+/** Splits trailing keyword options off a rest-argument list. */
+export function splitOptions(args) {
+  return args.length && isOptions(args[args.length - 1]) ? [args.slice(0, -1), args[args.length - 1]] : [args, undefined];
+}
+
+export class Tensor {
+  constructor(handle) {
+    this._h = handle;
+    this._kept = false;
+    this._released = null;
+    this._grad = null;
+    const info = scratch();
+    check(k.k_info(handle, SCRATCH));
+    this._dtype = info[0];
+    this._shape = Array.from(info.subarray(2, 2 + info[1]));
+    this._uid = info[10];
+  }
+
+  /** The live handle, or a clear Error for a released tensor. */
+  get handle() {
+    if (!this._h) throw new Error(`This tensor was released: ${this._released}. Its numbers are gone.`);
+    return this._h;
+  }
+
+  get shape() { return this._shape.slice(); }
+  size(dim) { return dim === undefined ? this.shape : this._shape[this._dim('size', dim)]; }
+  dim() { return this._shape.length; }
+  get ndim() { return this._shape.length; }
+  numel() { return this._shape.reduce((a, b) => a * b, 1); }
+  get dtype() { return DTYPES[this._dtype]; }
+  get is_leaf() { check(k.k_info(this.handle, SCRATCH)); return scratch()[9] === 1; }
+  get grad_fn() { check(k.k_info(this.handle, SCRATCH)); return scratch()[11] ? { name: 'Backward' } : null; }
+  get requires_grad() { check(k.k_info(this.handle, SCRATCH)); return scratch()[8] === 1; }
+  set requires_grad(on) { this.requires_grad_(on); }
+
+  requires_grad_(on = true) {
+    if (typeof on !== 'boolean') throw typeError('requires_grad_', 'a boolean', on);
+    check(k.k_set_requires_grad(this.handle, on ? 1 : 0));
+    if (on) keep(this); // a tensor that learns is a parameter: it outlives steps
+    return this;
+  }
+
+  get grad() {
+    const uid = check(k.k_grad_uid(this.handle));
+    if (uid === 0) return this._dropGrad();
+    if (this._grad && this._grad._h && this._grad._uid === uid) return this._grad;
+    this._dropGrad();
+    return (this._grad = wrap(k.k_grad(this.handle), true));
+  }
+
+  set grad(value) {
+    if (value !== null && value !== undefined && !(value instanceof Tensor))
+      throw typeError('grad', 'a Tensor or null', value);
+    check(k.k_set_grad(this.handle, value ? value.handle : 0));
+    this._dropGrad();
+    if (value) this._grad = keep(value);
+  }
+
+  _dropGrad() {
+    release_later(this._grad);
+    this._grad = null;
+    return null;
+  }
+
+  backward(gradient) {
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor))
+      throw typeError('backward', 'a Tensor for gradient', gradient);
+    check(k.k_backward(this.handle, gradient ? gradient.handle : 0));
+    endStep();
+  }
+
+  detach() { return wrap(k.k_detach(this.handle)); }
+  clone() { return wrap(k.k_clone(this.handle)); }
+  keep() { this.handle; return keep(this); }
+
+  /** Frees the wasm memory now; the tensor throws if touched afterwards. */
+  dispose() {
+    if (this._h) dispose(this, 'dispose() was called on it');
+  }
+  get is_disposed() { return !this._h; }
+
+  // --- reading values --------------------------------------------------------------
+  toTypedArray() {
+    const ptr = k.k_data(this.handle);
+    if (!ptr) raise();
+    const n = this.numel();
+    return this._dtype === 0 ? f32(ptr, n).slice() : i32(ptr, n).slice();
+  }
+  dataSync() { return this.toTypedArray(); }
+
+  item() {
+    const n = this.numel();
+    if (n !== 1) throw new RangeError(`item: a Tensor with ${n} elements cannot be converted to Scalar`);
+    const v = this.toTypedArray()[0];
+    return this._dtype === 2 ? v !== 0 : v;
+  }
+
+  tolist() {
+    const flat = Array.from(this.toTypedArray(), this._dtype === 2 ? (v) => v !== 0 : (v) => v);
+    const build = (dim, offset) => {
+      if (dim === this._shape.length) return flat[offset];
+      const stride = this._shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this._shape[dim] }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  toString() { return formatTensor(this); }
+  [Symbol.for('nodejs.util.inspect.custom')]() { return this._h ? formatTensor(this) : 'tensor(<released>)'; }
+
+  // --- arithmetic and comparisons ---------------------------------------------------
+  _binary(name, other, options) {
+    if (options !== undefined) {
+      const { alpha } = parseOptions(name, options, { alpha: 1 });
+      if (alpha !== 1) other = other instanceof Tensor ? other.mul(alpha) : other * alpha;
+    }
+    if (other instanceof Tensor) return wrap(k.k_binary(BIN[name], this.handle, other.handle));
+    if (typeof other === 'number' || typeof other === 'boolean')
+      return wrap(k.k_binary_scalar(BIN[name], this.handle, Number(other), 0));
+    throw typeError(name, 'a Tensor or a number for other', other);
+  }
+  add(other, options) { return this._binary('add', other, options); }
+  sub(other, options) { return this._binary('sub', other, options); }
+  mul(other) { return this._binary('mul', other); }
+  div(other) { return this._binary('div', other); }
+  rsub(other) { return this._scalarFirst('sub', other); }
+  rdiv(other) { return this._scalarFirst('div', other); }
+  _scalarFirst(name, s) {
+    if (typeof s !== 'number') throw typeError(name, 'a number', s);
+    return wrap(k.k_binary_scalar(BIN[name], this.handle, s, 1));
+  }
+
+  _compare(name, other) {
+    if (other instanceof Tensor) return wrap(k.k_compare(CMP[name], this.handle, other.handle));
+    if (typeof other === 'number') return wrap(k.k_compare_scalar(CMP[name], this.handle, other));
+    throw typeError(name, 'a Tensor or a number for other', other);
+  }
+  eq(other) { return this._compare('eq', other); }
+  ne(other) { return this._compare('ne', other); }
+  gt(other) { return this._compare('gt', other); }
+  lt(other) { return this._compare('lt', other); }
+  ge(other) { return this._compare('ge', other); }
+  le(other) { return this._compare('le', other); }
+
+  _unary(name, p = 0) { return wrap(k.k_unary(UN[name], this.handle, p)); }
+  neg() { return this._unary('neg'); }
+  exp() { return this._unary('exp'); }
+  log() { return this._unary('log'); }
+  sqrt() { return this._unary('sqrt'); }
+  abs() { return this._unary('abs'); }
+  relu() { return this._unary('relu'); }
+  sigmoid() { return this._unary('sigmoid'); }
+  tanh() { return this._unary('tanh'); }
+  leaky_relu(negative_slope = 0.01) { return this._unary('leaky_relu', negative_slope); }
+  pow(exponent) {
+    if (typeof exponent !== 'number') throw typeError('pow', 'a number for exponent (tensor exponents are not supported)', exponent);
+    return this._unary('pow', exponent);
+  }
+  square() { return this.pow(2); }
+
+  matmul(other) {
+    if (!(other instanceof Tensor)) throw typeError('matmul', 'a Tensor for other', other);
+    return wrap(k.k_matmul(this.handle, other.handle));
+  }
+  mm(other) {
+    if (this.ndim !== 2 || !(other instanceof Tensor) || other.ndim !== 2)
+      throw new RangeError(`mm: expected two 2-D tensors, got ${describe(this)} and ${describe(other)}`);
+    return this.matmul(other);
+  }
+
+  // --- reductions -------------------------------------------------------------------
+  _dim(call, dim) {
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw typeError(call, 'an integer dim', dim);
+    const n = Math.max(this.ndim, 1);
+    if (dim < -n || dim >= n)
+      throw new RangeError(`${call}: dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+    return dim < 0 ? dim + n : dim;
+  }
+
+  _reduce(call, mean, dim, keepdim) {
+    if (isOptions(dim)) ({ dim, keepdim } = parseOptions(call, dim, { dim: undefined, keepdim: false }));
+    if (isOptions(keepdim)) ({ keepdim } = parseOptions(call, keepdim, { keepdim: false }));
+    keepdim = keepdim ?? false;
+    if (typeof keepdim !== 'boolean') throw typeError(call, 'a boolean for keepdim', keepdim);
+    if (dim === undefined || dim === null) return wrap(k.k_sum(this.handle, DIM_ALL, 0, mean ? 1 : 0));
+    if (Array.isArray(dim)) { // several dims: reduce the highest first so the others keep their place
+      const dims = [...new Set(dim.map((d) => this._dim(call, d)))].sort((a, b) => b - a);
+      let out = this;
+      for (const d of dims) out = out._reduce(call, mean, d, keepdim);
+      return out;
+    }
+    return wrap(k.k_sum(this.handle, this._dim(call, dim), keepdim ? 1 : 0, mean ? 1 : 0));
+  }
+  sum(dim, keepdim) { return this._reduce('sum', false, dim, keepdim); }
+  mean(dim, keepdim) { return this._reduce('mean', true, dim, keepdim); }
+
+  /** max() over everything, or max(dim) -> [values, indices] (PyTorch's named tuple). */
+  max(dim, keepdim = false) {
+    if (isOptions(dim)) ({ dim, keepdim } = parseOptions('max', dim, { dim: undefined, keepdim: false }));
+    if (dim instanceof Tensor) return maximum(this, dim);
+    if (dim === undefined) return wrap(k.k_max_all(this.handle));
+    const values = wrap(k.k_max_dim(this.handle, this._dim('max', dim), keepdim ? 1 : 0));
+    const indices = wrap(scratch()[0]);
+    const result = [values, indices];
+    result.values = values;
+    result.indices = indices;
+    return result;
+  }
+  argmax(dim, keepdim = false) {
+    if (isOptions(dim)) ({ dim, keepdim } = parseOptions('argmax', dim, { dim: undefined, keepdim: false }));
+    if (dim === undefined || dim === null) return wrap(k.k_argmax(this.handle, DIM_ALL, 0));
+    return wrap(k.k_argmax(this.handle, this._dim('argmax', dim), keepdim ? 1 : 0));
+  }
+
+  softmax(dim) { return this._softmax('softmax', dim, 0); }
+  log_softmax(dim) { return this._softmax('log_softmax', dim, 1); }
+  _softmax(call, dim, log) {
+    if (isOptions(dim)) ({ dim } = parseOptions(call, dim, { dim: undefined }));
+    if (dim === undefined) throw new TypeError(`${call}: missing required argument 'dim'`);
+    return wrap(k.k_softmax(this.handle, this._dim(call, dim), log));
+  }
+
+  // --- shapes -----------------------------------------------------------------------
+  reshape(...shape) { return wrap(k.k_reshape(this.handle, ...this._shapePtr('reshape', shape))); }
+  view(...shape) { return wrap(k.k_reshape(this.handle, ...this._shapePtr('view', shape))); }
+  _shapePtr(call, args) {
+    const dims = shapeArgs(call, args);
+    if (dims.length > 6) throw new RangeError(`${call}: at most 6 dimensions are supported, got ${dims.length}`);
+    return [dims.length, writeInts(dims)];
+  }
+  view_as(other) { return this.view(other.shape); }
+  reshape_as(other) { return this.reshape(other.shape); }
+  flatten(start_dim = 0, end_dim = -1) {
+    if (isOptions(start_dim)) ({ start_dim, end_dim } = parseOptions('flatten', start_dim, { start_dim: 0, end_dim: -1 }));
+    checkInt('flatten', 'start_dim', start_dim);
+    checkInt('flatten', 'end_dim', end_dim);
+    return wrap(k.k_flatten(this.handle, start_dim, end_dim));
+  }
+  squeeze(dim) {
+    const shape = this.shape;
+    if (dim === undefined) return this.reshape(shape.filter((s) => s !== 1));
+    const d = this._dim('squeeze', dim);
+    return this.reshape(shape[d] === 1 ? shape.filter((_, i) => i !== d) : shape);
+  }
+  unsqueeze(dim) {
+    checkInt('unsqueeze', 'dim', dim);
+    const n = this.ndim + 1;
+    if (dim < -n || dim >= n)
+      throw new RangeError(`unsqueeze: dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+    const shape = this.shape;
+    shape.splice(dim < 0 ? dim + n : dim, 0, 1);
+    return this.reshape(shape);
+  }
+  permute(...dims) {
+    dims = shapeArgs('permute', dims);
+    return wrap(k.k_permute(this.handle, dims.length, writeInts(dims)));
+  }
+  transpose(dim0, dim1) {
+    checkInt('transpose', 'dim0', dim0);
+    checkInt('transpose', 'dim1', dim1);
+    return wrap(k.k_transpose(this.handle, dim0, dim1));
+  }
+  t() {
+    if (this.ndim > 2) throw new RangeError(`t: expects a tensor with <= 2 dimensions, but self is ${this.ndim}D`);
+    return this.ndim < 2 ? this.clone() : this.transpose(0, 1);
+  }
+  get T() { return this.permute([...this._shape.keys()].reverse()); }
+  expand(...shape) { return wrap(k.k_expand(this.handle, ...this._shapePtr('expand', shape))); }
+  expand_as(other) { return this.expand(other.shape); }
+
+  // --- dtype and in-place -----------------------------------------------------------
+  to(dtype) {
+    if (isOptions(dtype)) ({ dtype } = parseOptions('to', dtype, { dtype: undefined, device: 'cpu' }));
+    if (dtype === undefined || dtype === 'cpu') return this;
+    return wrap(k.k_cast(this.handle, dtypeCode('to', dtype)));
+  }
+  float() { return this.to('float32'); }
+  long() { return this.to('int64'); }
+  int() { return this.to('int64'); }
+  bool() { return this.to('bool'); }
+  cpu() { return this; }
+
+  fill_(value) {
+    if (typeof value !== 'number') throw typeError('fill_', 'a number', value);
+    check(k.k_fill_(this.handle, value));
+    return this;
+  }
+  zero_() { return this.fill_(0); }
+  copy_(src) {
+    if (!(src instanceof Tensor)) throw typeError('copy_', 'a Tensor', src);
+    check(k.k_copy_(this.handle, src.handle));
+    return this;
+  }
+  uniform_(from = 0, to = 1) { check(k.k_uniform_(this.handle, from, to)); return this; }
+  normal_(mean = 0, std = 1) { check(k.k_normal_(this.handle, mean, std)); return this; }
+}
+
+/** Elementwise maximum of two tensors: (a + b + |a - b|) / 2 would lose bits, so select. */
+function maximum(a, b) {
+  const mask = a.ge(b).float();
+  return a.mul(mask).add(b.mul(mask.rsub(1)));
+}
+
+function formatNumber(v, isFloat, decimals) {
+  if (!isFloat) return String(v);
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return decimals === 0 ? `${v.toFixed(0)}.` : v.toFixed(decimals);
+}
+
+/** A PyTorch-like repr: tensor([[1., 2.], [3., 4.]], requires_grad=True). */
+export function formatTensor(t) {
+  const data = Array.from(t.toTypedArray());
+  const isFloat = t._dtype === 0;
+  const finite = data.filter(Number.isFinite);
+  const decimals = isFloat && finite.every(Number.isInteger) ? 0 : 4;
+  const cells = data.map((v) => (t._dtype === 2 ? (v ? 'True' : 'False') : formatNumber(v, isFloat, decimals)));
+  const width = Math.max(0, ...cells.map((c) => c.length));
+  const shape = t._shape;
+  const render = (dim, offset, indent) => {
+    if (dim === shape.length) return cells[offset].padStart(width);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const parts = [];
+    for (let i = 0; i < shape[dim]; i++) parts.push(render(dim + 1, offset + i * stride, indent + 1));
+    const sep = dim === shape.length - 1 ? ', ' : ',' + '\n'.repeat(shape.length - dim - 1) + ' '.repeat(indent + 1);
+    return '[' + parts.join(sep) + ']';
+  };
+  const body = render(0, 0, 7);
+  const extras = [];
+  if (t.requires_grad) extras.push(t.is_leaf ? 'requires_grad=True' : 'grad_fn=<Backward>');
+  return `tensor(${body}${extras.length ? ', ' + extras.join(', ') : ''})`;
+}

@@ -1,0 +1,197 @@
+/* elementwise.c: see elementwise.h. The SIMD loops mirror the scalar references line for
+ * line; leftovers past the last full vector run through the scalar reference. */
+#include "elementwise.h"
+
+#include <math.h>
+
+#include "simd_switch.h"
+#include "vmath.h"
+
+static inline float apply_binary(int kind, float a, float b) {
+  switch (kind) {
+    case BIN_ADD: return a + b;
+    case BIN_SUB: return a - b;
+    case BIN_MUL: return a * b;
+    default: return a / b;
+  }
+}
+
+void binary_f32_scalar(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n) {
+  for (int64_t i = 0; i < n; i++) out[i] = apply_binary(kind, a[i * as], b[i * bs]);
+}
+
+#ifdef __wasm_simd128__
+static inline v128_t apply_binary_v(int kind, v128_t a, v128_t b) {
+  switch (kind) {
+    case BIN_ADD: return wasm_f32x4_add(a, b);
+    case BIN_SUB: return wasm_f32x4_sub(a, b);
+    case BIN_MUL: return wasm_f32x4_mul(a, b);
+    default: return wasm_f32x4_div(a, b);
+  }
+}
+
+/* The kind switch is hoisted by the compiler after inlining each case into the loop. */
+#define BINARY_LOOP(KIND)                                                   \
+  for (; i + 4 <= n; i += 4) {                                              \
+    v128_t va = as ? wasm_v128_load(a + i) : wasm_v128_load32_splat(a);     \
+    v128_t vb = bs ? wasm_v128_load(b + i) : wasm_v128_load32_splat(b);     \
+    wasm_v128_store(out + i, apply_binary_v(KIND, va, vb));                 \
+  }
+
+static void binary_f32_simd(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n) {
+  int64_t i = 0;
+  switch (kind) {
+    case BIN_ADD: BINARY_LOOP(BIN_ADD) break;
+    case BIN_SUB: BINARY_LOOP(BIN_SUB) break;
+    case BIN_MUL: BINARY_LOOP(BIN_MUL) break;
+    default: BINARY_LOOP(BIN_DIV) break;
+  }
+  binary_f32_scalar(kind, out + i, a + i * as, as, b + i * bs, bs, n - i);
+}
+#endif
+
+void binary_f32(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n) {
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD) {
+    binary_f32_simd(kind, out, a, as, b, bs, n);
+    return;
+  }
+#endif
+  binary_f32_scalar(kind, out, a, as, b, bs, n);
+}
+
+void compare_f32(int kind, int32_t* out, const float* a, int as, const float* b, int bs, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    float x = a[i * as], y = b[i * bs];
+    int r;
+    switch (kind) {
+      case CMP_EQ: r = x == y; break;
+      case CMP_GT: r = x > y; break;
+      case CMP_LT: r = x < y; break;
+      case CMP_NE: r = x != y; break;
+      case CMP_GE: r = x >= y; break;
+      default: r = x <= y; break;
+    }
+    out[i] = r;
+  }
+}
+
+static inline float apply_unary(int kind, float x, float p) {
+  switch (kind) {
+    case UN_NEG: return -x;
+    case UN_EXP: return expf(x);
+    case UN_LOG: return logf(x);
+    case UN_SQRT: return sqrtf(x);
+    case UN_RELU: return x > 0.0f ? x : (x == x ? 0.0f : x); /* NaN passes through, as PyTorch */
+    case UN_SIGMOID: return 1.0f / (1.0f + expf(-x));
+    case UN_TANH: return tanhf(x);
+    case UN_POW: return p == 2.0f ? x * x : powf(x, p);
+    case UN_LEAKY_RELU: return x > 0.0f ? x : x * p;
+    default: return fabsf(x);
+  }
+}
+
+void unary_f32_scalar(int kind, float* out, const float* x, int64_t n, float p) {
+  for (int64_t i = 0; i < n; i++) out[i] = apply_unary(kind, x[i], p);
+}
+
+#ifdef __wasm_simd128__
+static int64_t unary_f32_simd(int kind, float* out, const float* x, int64_t n, float p) {
+  int64_t i = 0;
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f), vp = wasm_f32x4_splat(p);
+  switch (kind) {
+    case UN_NEG:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_neg(wasm_v128_load(x + i)));
+      break;
+    case UN_RELU: /* pmax keeps x when either operand is NaN... so select explicitly */
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(x + i);
+        v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v));
+        wasm_v128_store(out + i, wasm_v128_and(v, keep));
+      }
+      break;
+    case UN_LEAKY_RELU:
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(x + i);
+        wasm_v128_store(out + i, wasm_v128_bitselect(v, wasm_f32x4_mul(v, vp), wasm_f32x4_gt(v, zero)));
+      }
+      break;
+    case UN_EXP:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, v_exp(wasm_v128_load(x + i)));
+      break;
+    case UN_SIGMOID:
+      for (; i + 4 <= n; i += 4) {
+        v128_t e = v_exp(wasm_f32x4_neg(wasm_v128_load(x + i)));
+        wasm_v128_store(out + i, wasm_f32x4_div(one, wasm_f32x4_add(one, e)));
+      }
+      break;
+    case UN_SQRT:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_sqrt(wasm_v128_load(x + i)));
+      break;
+    case UN_ABS:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_abs(wasm_v128_load(x + i)));
+      break;
+    default: break; /* log, tanh, pow: libm accuracy matters more than speed here */
+  }
+  return i;
+}
+#endif
+
+void unary_f32(int kind, float* out, const float* x, int64_t n, float p) {
+  int64_t i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD) i = unary_f32_simd(kind, out, x, n, p);
+#endif
+  unary_f32_scalar(kind, out + i, x + i, n - i, p);
+}
+
+static inline float unary_derivative(int kind, float dy, float x, float y, float p) {
+  switch (kind) {
+    case UN_NEG: return -dy;
+    case UN_EXP: return dy * y;
+    case UN_LOG: return dy / x;
+    case UN_SQRT: return dy / (2.0f * y);
+    case UN_RELU: return y > 0.0f ? dy : 0.0f;
+    case UN_SIGMOID: return dy * (1.0f - y) * y;
+    case UN_TANH: return dy * (1.0f - y * y);
+    case UN_POW: return p == 0.0f ? 0.0f : dy * p * powf(x, p - 1.0f);
+    case UN_LEAKY_RELU: return x > 0.0f ? dy : dy * p;
+    default: return x > 0.0f ? dy : (x < 0.0f ? -dy : 0.0f);
+  }
+}
+
+void unary_backward_f32_scalar(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
+                               float p) {
+  for (int64_t i = 0; i < n; i++)
+    dx[i] = unary_derivative(kind, dy[i], x ? x[i] : 0.0f, y ? y[i] : 0.0f, p);
+}
+
+void unary_backward_f32(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n, float p) {
+  int64_t i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD && kind == UN_RELU) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    for (; i + 4 <= n; i += 4)
+      wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
+  } else if (KERNEL_USE_SIMD && kind == UN_SIGMOID) {
+    const v128_t one = wasm_f32x4_splat(1.0f);
+    for (; i + 4 <= n; i += 4) {
+      v128_t vy = wasm_v128_load(y + i);
+      wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_sub(one, vy)), vy));
+    }
+  }
+#endif
+  unary_backward_f32_scalar(kind, dx + i, dy + i, x ? x + i : 0, y ? y + i : 0, n - i, p);
+}
+
+void axpy_f32(float* y, float alpha, const float* x, int64_t n) {
+  int64_t i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD) {
+    v128_t va = wasm_f32x4_splat(alpha);
+    for (; i + 4 <= n; i += 4)
+      wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_f32x4_mul(va, wasm_v128_load(x + i))));
+  }
+#endif
+  for (; i < n; i++) y[i] += alpha * x[i];
+}

@@ -1,0 +1,32 @@
+/* elementwise.h: flat elementwise kernels on float32 rows, SIMD with scalar references.
+ * Broadcasting is the caller's business: a stride of 0 repeats one value along the row,
+ * which covers the inner loop of every broadcast PyTorch allows. */
+#ifndef KINDLING_ELEMENTWISE_H
+#define KINDLING_ELEMENTWISE_H
+
+#include <stdint.h>
+
+enum { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV };
+enum { CMP_EQ, CMP_GT, CMP_LT, CMP_NE, CMP_GE, CMP_LE };
+enum { UN_NEG, UN_EXP, UN_LOG, UN_SQRT, UN_RELU, UN_SIGMOID, UN_TANH, UN_POW, UN_LEAKY_RELU, UN_ABS };
+
+/* out[i] = a[i*as] (op) b[i*bs], as and bs in {0, 1}; out may alias a or b. */
+void binary_f32(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n);
+void binary_f32_scalar(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n);
+
+/* out[i] = a[i*as] (cmp) b[i*bs] ? 1 : 0 */
+void compare_f32(int kind, int32_t* out, const float* a, int as, const float* b, int bs, int64_t n);
+
+/* out[i] = f(x[i]); p is the exponent of UN_POW and the slope of UN_LEAKY_RELU. */
+void unary_f32(int kind, float* out, const float* x, int64_t n, float p);
+void unary_f32_scalar(int kind, float* out, const float* x, int64_t n, float p);
+
+/* dx[i] = dy[i] * f'(x[i]), written (not accumulated); x is the input, y the output. */
+void unary_backward_f32(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n, float p);
+void unary_backward_f32_scalar(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
+                               float p);
+
+/* y[i] += alpha * x[i] */
+void axpy_f32(float* y, float alpha, const float* x, int64_t n);
+
+#endif

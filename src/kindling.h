@@ -1,0 +1,89 @@
+/* kindling.h: the whole C ABI the JS shim may call. Plain integers, doubles and pointers
+ * into the wasm heap only. Tensors cross as handles (int32 > 0). Every function that can
+ * fail returns a status < 0 (see core/error.h) and leaves a message naming the PyTorch-
+ * level call in k_error_message(); functions that make a tensor return its new handle.
+ * Shapes and dim lists are passed through the scratch buffer (k_scratch()). */
+#ifndef KINDLING_H
+#define KINDLING_H
+
+#include <stdint.h>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+#define KAPI EMSCRIPTEN_KEEPALIVE
+#else
+#define KAPI
+#endif
+
+/* --- instance: memory, errors, switches ------------------------------------------- */
+KAPI void* k_malloc(int32_t bytes);                /* raw buffer for the shim; NULL on failure */
+KAPI void k_free(void* ptr);
+KAPI int32_t* k_scratch(void);                     /* 8-byte aligned, K_SCRATCH_BYTES long */
+#define K_SCRATCH_BYTES 1024
+KAPI int32_t k_error_status(void);
+KAPI const char* k_error_message(void);
+KAPI void k_set_simd(int32_t on);                  /* 0 runs every kernel's scalar reference */
+KAPI int32_t k_simd_available(void);
+KAPI double k_live_tensors(void);
+KAPI double k_live_bytes(void);
+KAPI double k_live_handles(void);
+KAPI double k_heap_limit(void);
+
+/* --- tensors ------------------------------------------------------------------------- */
+KAPI int32_t k_empty(int32_t dtype, int32_t ndim, const int32_t* shape);
+KAPI int32_t k_full(int32_t dtype, int32_t ndim, const int32_t* shape, double value);
+KAPI int32_t k_arange(double start, double end, double step, int32_t dtype);
+KAPI int32_t k_release(int32_t h);
+KAPI int32_t k_share(int32_t h);                   /* a second handle to the same tensor */
+KAPI void* k_data(int32_t h);                      /* the elements; NULL (status set) on error */
+/* Writes [dtype, ndim, shape[0..5], requires_grad, is_leaf, uid, has_grad_fn] as int32. */
+KAPI int32_t k_info(int32_t h, int32_t* out);
+KAPI int32_t k_set_requires_grad(int32_t h, int32_t on);
+KAPI int32_t k_grad(int32_t h);                    /* a handle to .grad, 0 when None */
+KAPI int32_t k_grad_uid(int32_t h);                /* .grad's uid, 0 when None */
+KAPI int32_t k_set_grad(int32_t h, int32_t g);     /* g == 0 sets None */
+KAPI int32_t k_backward(int32_t h, int32_t grad);  /* grad == 0: implicit 1 for scalars */
+KAPI void k_set_grad_enabled(int32_t on);
+KAPI int32_t k_grad_enabled(void);
+KAPI int32_t k_fill_(int32_t h, double value);
+KAPI int32_t k_copy_(int32_t dst, int32_t src);
+
+/* --- ops (kind codes from kernels/elementwise.h) ------------------------------------ */
+KAPI int32_t k_binary(int32_t kind, int32_t a, int32_t b);
+KAPI int32_t k_binary_scalar(int32_t kind, int32_t a, double s, int32_t scalar_first);
+KAPI int32_t k_compare(int32_t kind, int32_t a, int32_t b);
+KAPI int32_t k_compare_scalar(int32_t kind, int32_t a, double s);
+KAPI int32_t k_unary(int32_t kind, int32_t a, double p);
+KAPI int32_t k_sum(int32_t a, int32_t dim, int32_t keepdim, int32_t mean); /* dim 0x7fff: all */
+KAPI int32_t k_max_dim(int32_t a, int32_t dim, int32_t keepdim);  /* indices handle -> scratch[0] */
+KAPI int32_t k_max_all(int32_t a);
+KAPI int32_t k_argmax(int32_t a, int32_t dim, int32_t keepdim);
+KAPI int32_t k_matmul(int32_t a, int32_t b);
+KAPI int32_t k_reshape(int32_t a, int32_t ndim, const int32_t* shape);
+KAPI int32_t k_permute(int32_t a, int32_t ndim, const int32_t* dims);
+KAPI int32_t k_transpose(int32_t a, int32_t d0, int32_t d1);
+KAPI int32_t k_flatten(int32_t a, int32_t start, int32_t end);
+KAPI int32_t k_expand(int32_t a, int32_t ndim, const int32_t* shape);
+KAPI int32_t k_clone(int32_t a);
+KAPI int32_t k_detach(int32_t a);
+KAPI int32_t k_cast(int32_t a, int32_t dtype);
+KAPI int32_t k_softmax(int32_t a, int32_t dim, int32_t log);
+
+/* --- random (one generator, PyTorch's CPU streams) ---------------------------------- */
+KAPI void k_manual_seed(double seed);
+KAPI double k_initial_seed(void);
+KAPI int32_t k_rand(int32_t ndim, const int32_t* shape);
+KAPI int32_t k_randn(int32_t ndim, const int32_t* shape);
+KAPI int32_t k_randint(double low, double high, int32_t ndim, const int32_t* shape);
+KAPI int32_t k_randperm(int32_t n);
+KAPI int32_t k_uniform_(int32_t h, double from, double to);
+KAPI int32_t k_normal_(int32_t h, double mean, double std);
+KAPI int32_t k_rng_state_size(void);
+KAPI int32_t k_rng_get_state(uint8_t* out);
+KAPI int32_t k_rng_set_state(const uint8_t* in);
+
+/* --- kernels exposed for benchmarks and SIMD-vs-scalar tests ------------------------ */
+KAPI int32_t k_gemm(int32_t transA, int32_t transB, int32_t M, int32_t N, int32_t K, float alpha, const float* A,
+                    int32_t lda, const float* B, int32_t ldb, float beta, float* C, int32_t ldc);
+
+#endif

@@ -1,0 +1,21 @@
+/* op_table.c: every differentiable op's name and backward, in one place (see autograd.h). */
+#include "ops.h"
+
+const OpInfo op_table[] = {
+    [OP_ADD] = {"add", binary_backward},
+    [OP_SUB] = {"sub", binary_backward},
+    [OP_MUL] = {"mul", binary_backward},
+    [OP_DIV] = {"div", binary_backward},
+    [OP_SCALAR] = {"scalar arithmetic", scalar_backward},
+    [OP_UNARY] = {"unary", unary_backward},
+    [OP_SUM] = {"sum", sum_backward},
+    [OP_MAX_DIM] = {"max", max_dim_backward},
+    [OP_MATMUL] = {"matmul", matmul_backward},
+    [OP_VIEW] = {"view", view_backward},
+    [OP_PERMUTE] = {"permute", permute_backward},
+    [OP_CLONE] = {"clone", clone_backward},
+    [OP_EXPAND] = {"expand", expand_backward},
+    [OP_SOFTMAX] = {"softmax", softmax_backward},
+};
+
+const int op_count = (int)(sizeof op_table / sizeof op_table[0]);

@@ -1,0 +1,75 @@
+/* ops.h: the differentiable tensor ops of the core. Each returns a new tensor (refcount 1)
+ * and records an autograd node when grad mode is on and an input requires grad, or returns
+ * NULL with the error recorded. `name` is the PyTorch-level call used in error messages.
+ * Each op's backward sits beside its forward in the op's file; op_table.c registers them. */
+#ifndef KINDLING_OPS_H
+#define KINDLING_OPS_H
+
+#include "../core/autograd.h"
+#include "../core/tensor.h"
+
+enum {
+  OP_ADD, OP_SUB, OP_MUL, OP_DIV,  /* tensor (op) tensor with broadcasting: order matters */
+  OP_SCALAR,                       /* tensor (op) scalar or scalar (op) tensor */
+  OP_UNARY,
+  OP_SUM, OP_MAX_DIM,
+  OP_MATMUL,
+  OP_VIEW, OP_PERMUTE, OP_CLONE, OP_EXPAND,
+  OP_SOFTMAX,
+  OP_COUNT_CORE
+};
+
+/* arith.c */
+Tensor* op_binary(int kind, Tensor* a, Tensor* b, const char* name);
+Tensor* op_binary_scalar(int kind, Tensor* a, float s, int scalar_first, const char* name);
+Tensor* op_compare(int kind, Tensor* a, Tensor* b, const char* name);
+Tensor* op_compare_scalar(int kind, Tensor* a, float s, const char* name);
+/* The broadcast shape of a and b, or -1 with PyTorch's message. */
+int broadcast_shape(const Tensor* a, const Tensor* b, int32_t* out_shape, const char* name);
+/* Sums g (shape gshape) down to shape (broadcast-compatible); writes into out (numel of shape). */
+void sum_to_shape(float* out, const int32_t* shape, int ndim, const float* g, const int32_t* gshape, int gndim);
+
+/* unary.c */
+Tensor* op_unary(int kind, Tensor* a, float p, const char* name);
+
+/* reduce.c: dim = DIM_ALL reduces over all elements (PyTorch's dim=None). */
+#define DIM_ALL 0x7fff
+Tensor* op_sum(Tensor* a, int dim, int keepdim, int mean, const char* name);
+Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name);
+Tensor* op_max_all(Tensor* a, const char* name);
+Tensor* op_argmax(Tensor* a, int dim, int keepdim, const char* name);
+
+/* matmul.c */
+Tensor* op_matmul(Tensor* a, Tensor* b, const char* name);
+
+/* shape.c */
+Tensor* op_reshape(Tensor* a, int ndim, const int32_t* shape, const char* name); /* one -1 allowed */
+Tensor* op_permute(Tensor* a, const int32_t* dims, const char* name);
+Tensor* op_transpose(Tensor* a, int d0, int d1, const char* name);
+Tensor* op_flatten(Tensor* a, int start, int end, const char* name);
+Tensor* op_expand(Tensor* a, int ndim, const int32_t* shape, const char* name);
+Tensor* op_clone(Tensor* a, const char* name);
+Tensor* op_detach(Tensor* a, const char* name);
+Tensor* op_cast(Tensor* a, int dtype, const char* name);
+
+/* softmax.c */
+Tensor* op_softmax(Tensor* a, int dim, int log, const char* name);
+
+/* Normalises a possibly negative dim against ndim (PyTorch's wrap rule: a 0-d tensor accepts
+ * -1 and 0). Returns the dim or -1 with a RangeError recorded. */
+int wrap_dim(int dim, int ndim, const char* name);
+
+/* Backward functions, registered in op_table.c. */
+int binary_backward(Node* n, const Tensor* g, Tensor** gi);
+int scalar_backward(Node* n, const Tensor* g, Tensor** gi);
+int unary_backward(Node* n, const Tensor* g, Tensor** gi);
+int sum_backward(Node* n, const Tensor* g, Tensor** gi);
+int max_dim_backward(Node* n, const Tensor* g, Tensor** gi);
+int matmul_backward(Node* n, const Tensor* g, Tensor** gi);
+int view_backward(Node* n, const Tensor* g, Tensor** gi);
+int permute_backward(Node* n, const Tensor* g, Tensor** gi);
+int clone_backward(Node* n, const Tensor* g, Tensor** gi);
+int expand_backward(Node* n, const Tensor* g, Tensor** gi);
+int softmax_backward(Node* n, const Tensor* g, Tensor** gi);
+
+#endif
