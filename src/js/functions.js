@@ -2,7 +2,7 @@
 // (torch.no_grad, enable_grad, set_grad_enabled) and torch.memory_stats().
 import { heapBytes, k } from './core.js';
 import { typeError } from './errors.js';
-import { currentStep, endStep, scopedCount } from './memory.js';
+import { currentStep, stepEvent, scopedCount } from './memory.js';
 import { Tensor } from './tensor.js';
 
 function tensorArg(call, t) {
@@ -60,7 +60,7 @@ function withGradMode(call, enabled, fn) {
   noGradDepth++;
   const restore = () => {
     k.k_set_grad_enabled(before);
-    if (--noGradDepth === 0) endStep();
+    if (--noGradDepth === 0) stepEvent('no_grad');
   };
   let result;
   try {

@@ -5,15 +5,25 @@
 //   and optimizer state are *kept*: they live until you call dispose() (or, as a bonus,
 //   until the JS garbage collector drops their wrapper).
 // - Tensors computed by operations are *step-scoped*: each belongs to the step in which it
-//   was made. A step ends at loss.backward(), when the outermost torch.no_grad(fn) returns,
-//   and when a DataLoader yields its next batch. A step-scoped tensor stays valid through
-//   the step after its own and is released when the next one ends. t.keep() makes it kept.
+//   was last used (made, read, or passed to an op), and stays valid through the step after
+//   that; it is released when that next step ends. So a tensor used on every turn of a
+//   loop lives on, and one made in a turn and dropped is gone two turns later.
+//   t.keep() makes a tensor kept.
+// - Before the first step event, nothing is step-scoped: a script's setup (data prepared
+//   with ops, say) is kept, as it runs once.
+// - A step is one turn of the user's loop. Three events mark loop turns: loss.backward(),
+//   the outermost torch.no_grad(fn) returning, and a DataLoader yielding a batch. A step
+//   ends when an event of a kind already seen in the current step happens again, so a turn
+//   that calls backward, then updates weights under no_grad, then iterates its DataLoader
+//   still counts as one step, whatever the loop looks like.
 // - Touching a released tensor throws an Error that says which rule released it.
 // The garbage collector cannot be what bounds the heap (it never sees wasm memory
 // pressure), so scoping does; the FinalizationRegistry only releases kept tensors early.
 import { k } from './core.js';
 
 let step = 0;
+let seen = new Set(); // kinds of step events seen in the current step
+let started = false;  // has any step event happened yet?
 const buckets = new Map(); // step number -> step-scoped tensors made during that step
 
 const collected = new FinalizationRegistry((handle) => k.k_release(handle));
@@ -23,7 +33,7 @@ export const currentStep = () => step;
 /** Registers a new wrapper: kept, or scoped to the current step. */
 export function adopt(tensor, kept) {
   collected.register(tensor, tensor._h, tensor);
-  if (kept) tensor._kept = true;
+  if (kept || !started) tensor._kept = true;
   else scope(tensor);
   return tensor;
 }
@@ -34,6 +44,11 @@ function scope(tensor) {
   let bucket = buckets.get(step);
   if (!bucket) buckets.set(step, (bucket = []));
   bucket.push(tensor);
+}
+
+/** A use of a step-scoped tensor moves it into the current step. */
+export function touch(tensor) {
+  if (!tensor._kept && tensor._step !== step) scope(tensor);
 }
 
 export function keep(tensor) {
@@ -54,15 +69,25 @@ export function dispose(tensor, reason) {
   tensor._released = reason;
 }
 
+/** Records a loop event ('backward' | 'no_grad' | 'loader'); a repeated kind ends the step. */
+export function stepEvent(kind) {
+  started = true;
+  if (seen.has(kind)) {
+    endStep();
+    seen = new Set();
+  }
+  seen.add(kind);
+}
+
 /** Ends a step: releases the step-scoped tensors of the step before the one just ended. */
-export function endStep() {
+function endStep() {
   const old = step - 1;
   step++;
   for (const [made, bucket] of buckets) {
     if (made > old) continue;
     for (const t of bucket)
       if (t._h && !t._kept && t._step === made)
-        dispose(t, `it was computed during step ${made} and released when step ${step - 1} ended ` +
+        dispose(t, `it was last used during step ${made} and released when step ${step - 1} ended ` +
           `(step-scoped memory, see the README's "Memory" section); call .keep() on a tensor ` +
           `to keep it across steps`);
     buckets.delete(made);

@@ -4,7 +4,7 @@
 import { check, f32, i32, k, raise, scratch, writeInts, SCRATCH } from './core.js';
 import { DTYPES, dtypeCode } from './dtype.js';
 import { checkInt, describe, isOptions, parseOptions, typeError } from './errors.js';
-import { adopt, dispose, endStep, keep, release_later } from './memory.js';
+import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
 
 const BIN = { add: 0, sub: 1, mul: 2, div: 3 };
 const CMP = { eq: 0, gt: 1, lt: 2, ne: 3, ge: 4, le: 5 };
@@ -46,6 +46,7 @@ export class Tensor {
   /** The live handle, or a clear Error for a released tensor. */
   get handle() {
     if (!this._h) throw new Error(`This tensor was released: ${this._released}. Its numbers are gone.`);
+    touch(this);
     return this._h;
   }
 
@@ -93,7 +94,7 @@ export class Tensor {
     if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor))
       throw typeError('backward', 'a Tensor for gradient', gradient);
     check(k.k_backward(this.handle, gradient ? gradient.handle : 0));
-    endStep();
+    stepEvent('backward');
   }
 
   detach() { return wrap(k.k_detach(this.handle)); }
@@ -116,6 +117,7 @@ export class Tensor {
   dataSync() { return this.toTypedArray(); }
 
   item() {
+    this.handle;
     const n = this.numel();
     if (n !== 1) throw new RangeError(`item: a Tensor with ${n} elements cannot be converted to Scalar`);
     const v = this.toTypedArray()[0];
