@@ -32,7 +32,11 @@ build_wasm() {
     --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB \
     -sMAXIMUM_MEMORY=2147483648 -sABORTING_MALLOC=0 -sTOTAL_STACK=1MB \
     -DKINDLING_HEAP_LIMIT=2147483648LL -o dist/kindling.wasm
-  cp src/js/*.js src/js/*.d.ts dist/ 2>/dev/null || cp src/js/*.js dist/
+  # The shim keeps its folder layout (src/js/nn -> dist/nn, ...).
+  (cd src/js && find . -name '*.js' -o -name '*.d.ts') | while read -r f; do
+    mkdir -p "dist/$(dirname "$f")"
+    cp "src/js/$f" "dist/$f"
+  done
   # The wasm also travels inside a JS module so that every bundler, worker and CDN finds
   # it with no configuration (see README, "Why the wasm is embedded").
   node -e '

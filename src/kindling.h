@@ -69,6 +69,19 @@ KAPI int32_t k_detach(int32_t a);
 KAPI int32_t k_cast(int32_t a, int32_t dtype);
 KAPI int32_t k_softmax(int32_t a, int32_t dim, int32_t log);
 
+/* --- nn layers (handles may be 0 for an absent bias / weight / running stat) -------- */
+/* args: stride h, w; padding top, left, bottom, right; dilation h, w; groups */
+KAPI int32_t k_conv2d(int32_t x, int32_t w, int32_t b, const int32_t* args);
+KAPI int32_t k_linear(int32_t x, int32_t w, int32_t b);
+/* args: kernel h, w; stride h, w; padding h, w; dilation h, w; ceil_mode; indices handle -> scratch[0] */
+KAPI int32_t k_max_pool2d(int32_t x, const int32_t* args);
+/* args: kernel h, w; stride h, w; padding h, w; ceil_mode; count_include_pad; divisor_override (0: none) */
+KAPI int32_t k_avg_pool2d(int32_t x, const int32_t* args);
+KAPI int32_t k_adaptive_avg_pool2d(int32_t x, int32_t oh, int32_t ow);
+KAPI int32_t k_batch_norm(int32_t x, int32_t running_mean, int32_t running_var, int32_t weight, int32_t bias,
+                          int32_t training, double momentum, double eps);
+KAPI int32_t k_dropout(int32_t x, double p, int32_t channel_wise);
+
 /* --- random (one generator, PyTorch's CPU streams) ---------------------------------- */
 KAPI void k_manual_seed(double seed);
 KAPI double k_initial_seed(void);

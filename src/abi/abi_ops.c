@@ -21,8 +21,9 @@ static const char* compare_name(int kind) {
 }
 
 static const char* unary_name(int kind) {
-  static const char* names[] = {"neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "pow", "leaky_relu", "abs"};
-  return kind >= 0 && kind <= UN_ABS ? names[kind] : "unary";
+  static const char* names[] = {"neg",        "exp", "log", "sqrt", "relu", "sigmoid", "tanh",
+                                "pow",        "leaky_relu", "abs", "elu", "gelu", "gelu"};
+  return kind >= 0 && kind <= UN_GELU_TANH ? names[kind] : "unary";
 }
 
 int32_t k_binary(int32_t kind, int32_t a, int32_t b) {
@@ -52,7 +53,7 @@ int32_t k_compare_scalar(int32_t kind, int32_t a, double s) {
 }
 
 int32_t k_unary(int32_t kind, int32_t a, double p) {
-  if (kind < UN_NEG || kind > UN_ABS) return k_fail(K_ERR_RANGE, "unary: unknown kind %d", kind);
+  if (kind < UN_NEG || kind > UN_GELU_TANH) return k_fail(K_ERR_RANGE, "unary: unknown kind %d", kind);
   ARG(ta, a, unary_name(kind), "input");
   return handle_new(op_unary(kind, ta, (float)p, unary_name(kind)));
 }

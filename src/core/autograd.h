@@ -19,7 +19,7 @@ typedef struct Node {
   Tensor* inputs[K_MAX_INPUTS];
   Tensor* saved[K_MAX_SAVED];  /* extra tensors for backward: an output alias, argmax indices */
   double f[4];                 /* op arguments: scalar operand, exponent, negative slope */
-  int32_t i[K_MAX_DIMS + 2];   /* op arguments: dims, flags, the input shape of a view */
+  int32_t i[12];               /* op arguments: dims, flags, conv and pooling geometry */
   Tensor* grad;                /* gradient w.r.t. the output, gathered during the walk */
   int32_t pending;             /* consumers not yet processed during the walk */
   int32_t mark;                /* the walk that last visited this node */

@@ -19,3 +19,6 @@ export function set_simd(on) {
   k.k_set_simd(on ? 1 : 0);
 }
 export const simd_available = () => k.k_simd_available() === 1;
+
+export * as nn from './nn/index.js';
+export * as F from './nn/functional.js';

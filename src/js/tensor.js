@@ -228,8 +228,9 @@ export class Tensor {
     if (isOptions(dim)) ({ dim, keepdim } = parseOptions('max', dim, { dim: undefined, keepdim: false }));
     if (dim instanceof Tensor) return maximum(this, dim);
     if (dim === undefined) return wrap(k.k_max_all(this.handle));
-    const values = wrap(k.k_max_dim(this.handle, this._dim('max', dim), keepdim ? 1 : 0));
-    const indices = wrap(scratch()[0]);
+    const handle = k.k_max_dim(this.handle, this._dim('max', dim), keepdim ? 1 : 0);
+    const indices = handle > 0 ? wrap(scratch()[0]) : null; // read before wrap reuses the scratch buffer
+    const values = wrap(handle);
     const result = [values, indices];
     result.values = values;
     result.indices = indices;

@@ -87,6 +87,12 @@ static inline float apply_unary(int kind, float x, float p) {
     case UN_TANH: return tanhf(x);
     case UN_POW: return p == 2.0f ? x * x : powf(x, p);
     case UN_LEAKY_RELU: return x > 0.0f ? x : x * p;
+    case UN_ELU: return x > 0.0f ? x : p * expm1f(x);
+    case UN_GELU: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    case UN_GELU_TANH: {
+      float inner = 0.7978845608028654f * (x + 0.044715f * x * x * x);
+      return 0.5f * x * (1.0f + tanhf(inner));
+    }
     default: return fabsf(x);
   }
 }
@@ -156,6 +162,19 @@ static inline float unary_derivative(int kind, float dy, float x, float y, float
     case UN_TANH: return dy * (1.0f - y * y);
     case UN_POW: return p == 0.0f ? 0.0f : dy * p * powf(x, p - 1.0f);
     case UN_LEAKY_RELU: return x > 0.0f ? dy : dy * p;
+    case UN_ELU: return x > 0.0f ? dy : dy * (y + p);
+    case UN_GELU: {
+      float cdf = 0.5f * (1.0f + erff(x * 0.70710678118654752f));
+      float pdf = expf(-0.5f * x * x) * 0.3989422804014327f;
+      return dy * (cdf + x * pdf);
+    }
+    case UN_GELU_TANH: {
+      const float k = 0.7978845608028654f, c = 0.044715f;
+      float inner = k * (x + c * x * x * x), t = tanhf(inner);
+      float left = 0.5f * x, right = 1.0f + t;
+      float dinner = k * (1.0f + 3.0f * c * x * x);
+      return dy * (0.5f * right + left * (1.0f - t * t) * dinner);
+    }
     default: return x > 0.0f ? dy : (x < 0.0f ? -dy : 0.0f);
   }
 }

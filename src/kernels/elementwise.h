@@ -8,7 +8,12 @@
 
 enum { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV };
 enum { CMP_EQ, CMP_GT, CMP_LT, CMP_NE, CMP_GE, CMP_LE };
-enum { UN_NEG, UN_EXP, UN_LOG, UN_SQRT, UN_RELU, UN_SIGMOID, UN_TANH, UN_POW, UN_LEAKY_RELU, UN_ABS };
+enum {
+  UN_NEG, UN_EXP, UN_LOG, UN_SQRT, UN_RELU, UN_SIGMOID, UN_TANH, UN_POW, UN_LEAKY_RELU, UN_ABS,
+  UN_ELU,       /* p = alpha */
+  UN_GELU,      /* exact, with erf */
+  UN_GELU_TANH  /* approximate='tanh' */
+};
 
 /* out[i] = a[i*as] (op) b[i*bs], as and bs in {0, 1}; out may alias a or b. */
 void binary_f32(int kind, float* out, const float* a, int as, const float* b, int bs, int64_t n);
@@ -17,7 +22,7 @@ void binary_f32_scalar(int kind, float* out, const float* a, int as, const float
 /* out[i] = a[i*as] (cmp) b[i*bs] ? 1 : 0 */
 void compare_f32(int kind, int32_t* out, const float* a, int as, const float* b, int bs, int64_t n);
 
-/* out[i] = f(x[i]); p is the exponent of UN_POW and the slope of UN_LEAKY_RELU. */
+/* out[i] = f(x[i]); p is the exponent of UN_POW, the slope of UN_LEAKY_RELU, alpha of UN_ELU. */
 void unary_f32(int kind, float* out, const float* x, int64_t n, float p);
 void unary_f32_scalar(int kind, float* out, const float* x, int64_t n, float p);
 

@@ -22,9 +22,9 @@ void softmax_f32_scalar(float* y, const float* x, int64_t outer, int64_t C, int6
         total += e;
         if (!log) dst[c * inner] = e;
       }
-      if (log) {
-        float shift = max + (float)logf((float)total);
-        for (int64_t c = 0; c < C; c++) dst[c * inner] = src[c * inner] - shift;
+      if (log) { /* (x - max) - log(sum): adding max and log(sum) first would round to ulp(max) */
+        float log_total = logf((float)total);
+        for (int64_t c = 0; c < C; c++) dst[c * inner] = (src[c * inner] - max) - log_total;
       } else {
         float scale = (float)(1.0 / total);
         for (int64_t c = 0; c < C; c++) dst[c * inner] *= scale;
@@ -53,8 +53,8 @@ static void softmax_row_simd(float* dst, const float* src, int64_t C, int log) {
     if (!log) dst[c] = e;
   }
   if (log) {
-    float shift = max + logf((float)total);
-    for (c = 0; c < C; c++) dst[c] = src[c] - shift;
+    float log_total = logf((float)total);
+    for (c = 0; c < C; c++) dst[c] = (src[c] - max) - log_total;
   } else {
     float scale = (float)(1.0 / total);
     for (c = 0; c < C; c++) dst[c] *= scale;

@@ -187,6 +187,21 @@ int binary_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor *a = n->inputs[0], *b = n->inputs[1];
   int kind = n->op - OP_ADD;
   Tensor *ga = NULL, *gb = NULL;
+  if (a->dtype != K_FLOAT32 || b->dtype != K_FLOAT32) { /* an integer operand: differentiate on float copies */
+    Tensor *fa = as_float(a, "backward"), *fb = fa ? as_float(b, "backward") : NULL;
+    int status = K_ERR_OOM;
+    if (fb) {
+      fa->requires_grad = a->requires_grad;
+      fb->requires_grad = b->requires_grad;
+      Node copy = *n;
+      copy.inputs[0] = fa;
+      copy.inputs[1] = fb;
+      status = binary_backward(&copy, g, gi);
+    }
+    if (fa) tensor_release(fa);
+    if (fb) tensor_release(fb);
+    return status == K_ERR_OOM ? k_last_status() : status;
+  }
   if (a->requires_grad) {
     if (kind == BIN_ADD || kind == BIN_SUB) {
       ga = tensor_new_like(g, "backward");

@@ -1,4 +1,5 @@
 /* op_table.c: every differentiable op's name and backward, in one place (see autograd.h). */
+#include "../nn/nn_ops.h"
 #include "ops.h"
 
 const OpInfo op_table[] = {
@@ -16,6 +17,13 @@ const OpInfo op_table[] = {
     [OP_CLONE] = {"clone", clone_backward},
     [OP_EXPAND] = {"expand", expand_backward},
     [OP_SOFTMAX] = {"softmax", softmax_backward},
+    [OP_CONV2D] = {"conv2d", conv2d_backward},
+    [OP_LINEAR] = {"linear", linear_backward},
+    [OP_MAX_POOL2D] = {"max_pool2d", max_pool2d_backward},
+    [OP_AVG_POOL2D] = {"avg_pool2d", avg_pool2d_backward},
+    [OP_ADAPTIVE_AVG_POOL2D] = {"adaptive_avg_pool2d", adaptive_avg_pool2d_backward},
+    [OP_BATCH_NORM] = {"batch_norm", batch_norm_backward},
+    [OP_DROPOUT] = {"dropout", dropout_backward},
 };
 
 const int op_count = (int)(sizeof op_table / sizeof op_table[0]);

@@ -1,12 +1,13 @@
-/* unary.c: neg, exp, log, sqrt, pow (scalar exponent), abs, relu, leaky_relu, sigmoid, tanh.
- * Ops whose derivative is cheapest from the output (exp, sqrt, relu, sigmoid, tanh) save an
+/* unary.c: neg, exp, log, sqrt, pow (scalar exponent), abs, relu, leaky_relu, sigmoid, tanh,
+ * elu, gelu. Ops whose derivative is cheapest from the output (exp, sqrt, relu, sigmoid, tanh, elu) save an
  * alias of it; the others differentiate from the input the node already holds. */
 #include "../core/error.h"
 #include "../kernels/elementwise.h"
 #include "ops.h"
 
 static int needs_output(int kind) {
-  return kind == UN_EXP || kind == UN_SQRT || kind == UN_RELU || kind == UN_SIGMOID || kind == UN_TANH;
+  return kind == UN_EXP || kind == UN_SQRT || kind == UN_RELU || kind == UN_SIGMOID || kind == UN_TANH ||
+         kind == UN_ELU;
 }
 
 Tensor* op_unary(int kind, Tensor* a, float p, const char* name) {
