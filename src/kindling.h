@@ -82,6 +82,38 @@ KAPI int32_t k_batch_norm(int32_t x, int32_t running_mean, int32_t running_var, 
                           int32_t training, double momentum, double eps);
 KAPI int32_t k_dropout(int32_t x, double p, int32_t channel_wise);
 
+/* --- indexing and joining ---------------------------------------------------------- */
+KAPI int32_t k_index_select(int32_t a, int32_t dim, int32_t index);   /* index: 1-D int64 */
+KAPI int32_t k_narrow(int32_t a, int32_t dim, int32_t start, int32_t length);
+KAPI int32_t k_cat(int32_t n, const int32_t* handles, int32_t dim);
+
+/* --- losses (reduction: 0 'none', 1 'mean', 2 'sum', 3 'batchmean') ---------------- */
+/* target int64 class indices (N, d1, ...) or float32 class probabilities (N, C, d1, ...) */
+KAPI int32_t k_cross_entropy(int32_t input, int32_t target, int32_t weight, int32_t ignore_index, int32_t reduction,
+                             double label_smoothing);
+KAPI int32_t k_nll_loss(int32_t input, int32_t target, int32_t weight, int32_t ignore_index, int32_t reduction);
+/* kind: 0 l1, 1 mse, 2 smooth_l1 (param = beta), 3 huber (param = delta) */
+KAPI int32_t k_pointwise_loss(int32_t kind, int32_t input, int32_t target, int32_t reduction, double param);
+KAPI int32_t k_bce(int32_t input, int32_t target, int32_t weight, int32_t reduction);
+KAPI int32_t k_bce_with_logits(int32_t input, int32_t target, int32_t weight, int32_t pos_weight, int32_t reduction);
+KAPI int32_t k_kl_div(int32_t input, int32_t target, int32_t reduction, int32_t log_target);
+
+/* --- optimizer updates: in place on a parameter from its .grad; state handles may be 0
+ * where the options need none. Nothing is written when a check fails. ------------------ */
+KAPI int32_t k_sgd_update(int32_t param, int32_t momentum_buf, double lr, double momentum, double dampening,
+                          double weight_decay, int32_t nesterov, int32_t maximize, int32_t first_step);
+KAPI int32_t k_adam_update(int32_t param, int32_t exp_avg, int32_t exp_avg_sq, int32_t max_exp_avg_sq, double step,
+                           double lr, double beta1, double beta2, double eps, double weight_decay, int32_t amsgrad,
+                           int32_t maximize, int32_t decoupled_weight_decay);
+KAPI int32_t k_rmsprop_update(int32_t param, int32_t square_avg, int32_t grad_avg, int32_t momentum_buf, double lr,
+                              double alpha, double eps, double weight_decay, double momentum, int32_t centered,
+                              int32_t maximize);
+KAPI int32_t k_adagrad_update(int32_t param, int32_t state_sum, double step, double lr, double lr_decay,
+                              double weight_decay, double eps, int32_t maximize);
+
+/* --- lr schedulers: the arithmetic of src/optim/schedulers.c (src/abi/abi_sched.c) ---- */
+/* (declarations added with abi_sched.c) */
+
 /* --- random (one generator, PyTorch's CPU streams) ---------------------------------- */
 KAPI void k_manual_seed(double seed);
 KAPI double k_initial_seed(void);

@@ -148,3 +148,23 @@ int32_t k_softmax(int32_t a, int32_t dim, int32_t log) {
   ARG(ta, a, name, "input");
   return handle_new(op_softmax(ta, dim, log, name));
 }
+
+int32_t k_index_select(int32_t a, int32_t dim, int32_t index) {
+  ARG(ta, a, "index_select", "input");
+  ARG(ti, index, "index_select", "index");
+  return handle_new(op_index_select(ta, dim, ti, "index_select"));
+}
+
+int32_t k_narrow(int32_t a, int32_t dim, int32_t start, int32_t length) {
+  ARG(ta, a, "narrow", "input");
+  return handle_new(op_narrow(ta, dim, start, length, "narrow"));
+}
+
+int32_t k_cat(int32_t n, const int32_t* handles, int32_t dim) {
+  enum { MAX_PARTS = 4096 };
+  static Tensor* parts[MAX_PARTS];
+  if (n < 1 || n > MAX_PARTS) return k_fail(K_ERR_RANGE, "cat: expected 1 to %d tensors, got %d", MAX_PARTS, n);
+  for (int i = 0; i < n; i++)
+    if (!(parts[i] = handle_get(handles[i], "cat", "tensors"))) return k_last_status();
+  return handle_new(op_cat(n, parts, dim, "cat"));
+}

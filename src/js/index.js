@@ -22,3 +22,4 @@ export const simd_available = () => k.k_simd_available() === 1;
 
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
+export * as optim from './optim/index.js';

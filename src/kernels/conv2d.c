@@ -1,24 +1,41 @@
 /* conv2d.c: 2-D convolution (PyTorch semantics) as im2col + GEMM, with the naive direct
  * loops kept beside it as the reference. See conv2d.h for shapes and contracts.
  *
- * Why im2col + GEMM, per image (measured, emcc -O3 -msimd128, node 20, single thread;
- * numbers in the report of this file's author and in the table below):
- * - All three passes become one GEMM each:  forward  Y_n(K/G, P) = W(K/G, CRS/G) @ col,
- *   grad-input  dcol = W^T @ dY_n then col2im,  grad-weight  dW += dY_n @ col^T,
- *   with P = OH*OW and col = im2col(x_n) (CRS, P). The hand-tuned GEMM runs at 30-40
- *   GFLOP/s; a direct SIMD convolution would have to be tuned anew for every shape.
- * - Per image (not batched across images): col of one image (net A conv2: 288 x 576
- *   floats, 663 KB) stays in L2 between im2col and the GEMM that reads it, and the GEMM
- *   writes NCHW directly, so no layout transform is needed. Batching images into one
- *   GEMM (N = nb*P) only pays when P is small (net B conv2: P = 100); then a block of
- *   images shares one col and the result is scattered back to NCHW (see conv_block).
+ * Method: every pass is one GEMM per image (or per block of small images):
+ *   forward      Y_n (K/G, P) = W (K/G, CRS/G) @ col_n,       P = OH*OW, col = im2col(x_n)
+ *   grad-input   dcol = W^T @ dY_n, then dx_n += col2im(dcol)
+ *   grad-weight  dW += dY_n @ col_n^T
+ * Why, measured (emcc 3.1.6 -O3 -msimd128, node 20 --no-liftoff, one thread, batch 64,
+ * this noisy 2-core host; GFLOP/s of the whole call, glue included):
+ *                      forward        grad-input     grad-weight    GEMM alone
+ *   net A conv2 32->64 32.9 ms 41.3   31.5 ms 43.1   31.3 ms 43.4   42-46
+ *   net A conv1  1->32  0.85 ms 29.2   (not needed)   1.17 ms 21.3   38
+ *   net B conv1  1->6   0.84 ms 17.9   0.75 ms 20.0   0.99 ms 15.3   25-28
+ *   net B conv2  6->16  1.11 ms 27.7   1.47 ms 20.9   1.12 ms 27.4   41
+ * - A direct 4x8-register-tile SIMD forward (weights broadcast, input rows loaded
+ *   unaligned, no im2col, no packing) was prototyped and timed in the same runs:
+ *   net A conv2 27.0 vs 32.3 GFLOP/s in one run, 39.6 vs 36.6 in another (a wash within
+ *   this host's noise); net B conv1 23.7 vs 17.9 (K = 6 wastes GEMM rows either way);
+ *   net A conv1 17.9 vs 27.7 and net B conv2 24.9 vs 27.3 (OW = 10 wastes lanes).
+ *   Not kept: one GEMM serves all passes and shapes; a direct path for tiny-K layers is
+ *   the candidate if net B inference needs the last 0.2 ms.
+ * - Per image, not one batched GEMM: one image's col (net A conv2: 288 x 576 floats,
+ *   663 KB) stays in L2 between im2col and the GEMM, and the GEMM writes NCHW directly.
+ *   Only when P is small are images blocked so the GEMM sees >= 512 columns (net B
+ *   conv2, P = 100: 6 images, 7% faster than one at a time); the result is then
+ *   scattered back to NCHW (see conv_block).
+ * - Stride-1 shapes (the common case) copy every col row run with straight SIMD copies
+ *   (overlapping last vector, no scalar tail); padded ones first copy the image into a
+ *   zero-bordered scratch so no run needs clipping. This cut im2col 2.96 -> 2.33 ms
+ *   (net A conv2), 0.85 -> 0.22 ms (net B conv1), 1.18 -> 0.35 ms (net B conv2), and
+ *   col2im likewise. Other strides clip runs per row (stride 2 de-interleaves by shuffle).
  * - 1x1 stride-1 unpadded convolutions skip im2col: x_n itself is the (C, H*W) matrix.
- * - im2col/col2im rows are copied with SIMD: stride 1 rows are contiguous, stride 2 rows
- *   are de-interleaved with one shuffle.
+ * Glue left in net A conv2: im2col 2.3 ms (forward and grad-weight each), col2im 2.4 ms,
+ * bias 0.6 ms, i.e. ~8% of the three passes; the rest is GEMM.
  * Scratch comes from the caller (conv2d_workspace_bytes) or, if ws == NULL, from malloc
  * per call: no hidden static state here (the GEMM keeps its own packing buffer).
- *
- * MEASURED (batch 64; GFLOP/s of the whole call incl. im2col/col2im; see bottom note). */
+ * The fast path is plain C outside its SIMD row copies, so native builds (and wasm with
+ * SIMD off) run the same im2col + GEMM code under the sanitizers. */
 #include "conv2d.h"
 
 #include <limits.h>
@@ -81,23 +98,31 @@ static int conv_block(const Conv2dShape* s) {
   return nb;
 }
 
-/* Scratch in floats: col (CRS, nb*P), and when nb > 1 a (K, nb*P) staging matrix for
- * the GEMM result / the gathered output gradient. */
-static size_t ws_floats(const Conv2dShape* s, size_t* col_floats) {
-  if (s->N == 0 || is_pointwise(s)) {
-    *col_floats = 0;
-    return 0;
-  }
+static int has_pad(const Conv2dShape* s) { return (s->pt | s->pl | s->pb | s->pr) != 0; }
+
+/* Scratch layout in floats: col (CRS, nb*P); when nb > 1 a (K, nb*P) staging matrix for
+ * the GEMM result / the gathered output gradient; for padded stride-1 convolutions a
+ * zero-bordered copy of one image (C, H+pt+pb, W+pl+pr). Offsets stay 16-byte aligned. */
+typedef struct {
+  size_t stage, pad, total;
+} WsLayout;
+
+static size_t round4(size_t n) { return (n + 3) & ~(size_t)3; }
+
+static WsLayout ws_layout(const Conv2dShape* s) {
+  WsLayout L = {0, 0, 0};
+  if (s->N == 0 || is_pointwise(s)) return L;
   size_t nb = (size_t)conv_block(s), p = (size_t)s->OH * s->OW;
   size_t crs = (size_t)s->C * s->R * s->S;
-  *col_floats = (crs * nb * p + 3) & ~(size_t)3; /* keep the staging matrix 16-aligned */
-  return *col_floats + (nb > 1 ? (size_t)s->K * nb * p : 0);
+  L.stage = round4(crs * nb * p);
+  L.pad = L.stage + (nb > 1 ? round4((size_t)s->K * nb * p) : 0);
+  L.total = L.pad;
+  if (s->sw == 1 && has_pad(s))
+    L.total += (size_t)s->C * (s->H + s->pt + s->pb) * (s->W + s->pl + s->pr);
+  return L;
 }
 
-size_t conv2d_workspace_bytes(const Conv2dShape* s) {
-  size_t colf;
-  return ws_floats(s, &colf) * sizeof(float);
-}
+size_t conv2d_workspace_bytes(const Conv2dShape* s) { return ws_layout(s).total * sizeof(float); }
 
 /* ---- row helpers: SIMD with scalar leftovers, never touching past n ---- */
 
@@ -112,19 +137,12 @@ static void row_zero(float* d, int n) {
   for (; i < n; i++) d[i] = 0.f;
 }
 
-/* d[i] = src[i * st] for i < n */
+/* d[i] = src[i * st] for i < n (strided rows; stride 1 goes through copy_exact) */
 static void row_gather(float* d, const float* src, int n, int st) {
   int i = 0;
 #ifdef __wasm_simd128__
   if (KERNEL_USE_SIMD) {
-    if (st == 1) {
-      for (; i + 8 <= n; i += 8) {
-        v128_t a = wasm_v128_load(src + i), b = wasm_v128_load(src + i + 4);
-        wasm_v128_store(d + i, a);
-        wasm_v128_store(d + i + 4, b);
-      }
-      for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, wasm_v128_load(src + i));
-    } else if (st == 2) {
+    if (st == 2) {
       /* reads src[2i .. 2i+7]; the last element needed is src[2(n-1)], so require
        * 2i + 7 <= 2(n-1), i.e. i + 4 < n (one element of slack) */
       for (; i + 4 < n; i += 4) {
@@ -137,22 +155,9 @@ static void row_gather(float* d, const float* src, int n, int st) {
   for (; i < n; i++) d[i] = src[(size_t)i * st];
 }
 
-/* d[i * st] += src[i] for i < n */
+/* d[i * st] += src[i] for i < n (strided rows: a scatter, scalar) */
 static void row_scatter_add(float* d, const float* src, int n, int st) {
-  int i = 0;
-#ifdef __wasm_simd128__
-  if (KERNEL_USE_SIMD && st == 1) {
-    for (; i + 8 <= n; i += 8) {
-      v128_t a = wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(src + i));
-      v128_t b = wasm_f32x4_add(wasm_v128_load(d + i + 4), wasm_v128_load(src + i + 4));
-      wasm_v128_store(d + i, a);
-      wasm_v128_store(d + i + 4, b);
-    }
-    for (; i + 4 <= n; i += 4)
-      wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(src + i)));
-  }
-#endif
-  for (; i < n; i++) d[(size_t)i * st] += src[i];
+  for (int i = 0; i < n; i++) d[(size_t)i * st] += src[i];
 }
 
 /* d[i] = src[i] + v */
@@ -202,7 +207,8 @@ static void valid_range(int off, int st, int W, int OW, int* lo, int* hi) {
   *hi = h;
 }
 
-/* col (C*R*S rows of ldcol; this image's P columns) = im2col(x) for one image x (C,H,W) */
+/* The general im2col (any stride): col (C*R*S rows of ldcol; this image's P columns) =
+ * im2col(x) for one image x (C,H,W), padding handled by clipping each run. */
 static void im2col(const Conv2dShape* s, float* col, size_t ldcol, const float* x) {
   const int OH = s->OH, OW = s->OW, H = s->H, W = s->W;
   for (int c = 0; c < s->C; c++) {
@@ -250,6 +256,137 @@ static void col2im(const Conv2dShape* s, float* dx, const float* col, size_t ldc
   }
 }
 
+/* ---- stride-1 rows: every col row segment is one contiguous run of the input ---- */
+
+/* d[0..n) = src[0..n); the SIMD tail re-copies an overlapping last vector instead of
+ * looping over leftovers, and never touches past n */
+static void copy_exact(float* d, const float* src, int n) {
+  int i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD && n >= 4) {
+    for (; i + 8 <= n; i += 8) {
+      v128_t a = wasm_v128_load(src + i), b = wasm_v128_load(src + i + 4);
+      wasm_v128_store(d + i, a);
+      wasm_v128_store(d + i + 4, b);
+    }
+    if (i + 4 <= n) {
+      wasm_v128_store(d + i, wasm_v128_load(src + i));
+      i += 4;
+    }
+    if (i < n) wasm_v128_store(d + n - 4, wasm_v128_load(src + n - 4));
+    return;
+  }
+#endif
+  for (; i < n; i++) d[i] = src[i];
+}
+
+/* d[0..n) += src[0..n); the SIMD tail adds an overlapping last vector whose already-added
+ * lanes are masked to zero */
+static void add_exact(float* d, const float* src, int n) {
+  int i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD && n >= 4) {
+    for (; i + 8 <= n; i += 8) {
+      v128_t a = wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(src + i));
+      v128_t b = wasm_f32x4_add(wasm_v128_load(d + i + 4), wasm_v128_load(src + i + 4));
+      wasm_v128_store(d + i, a);
+      wasm_v128_store(d + i + 4, b);
+    }
+    if (i + 4 <= n) {
+      wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(src + i)));
+      i += 4;
+    }
+    if (i < n) {
+      const int rem = n - i; /* 1..3 new lanes at the top of the last vector */
+      v128_t m = rem == 1 ? wasm_i32x4_make(0, 0, 0, -1)
+                 : rem == 2 ? wasm_i32x4_make(0, 0, -1, -1) : wasm_i32x4_make(0, -1, -1, -1);
+      v128_t v = wasm_v128_and(wasm_v128_load(src + n - 4), m);
+      wasm_v128_store(d + n - 4, wasm_f32x4_add(wasm_v128_load(d + n - 4), v));
+    }
+    return;
+  }
+#endif
+  for (; i < n; i++) d[i] += src[i];
+}
+
+/* im2col for sw == 1 from an image whose padding is already materialised: src (C, Hp, Wp)
+ * holds every tap, so each (c, r, q, oh) run is a straight copy of OW floats. */
+static void im2col_s1(const Conv2dShape* s, float* col, size_t ldcol, const float* src, int Hp,
+                      int Wp) {
+  const int OH = s->OH, OW = s->OW;
+  for (int c = 0; c < s->C; c++)
+    for (int r = 0; r < s->R; r++)
+      for (int q = 0; q < s->S; q++) {
+        const float* base = src + ((size_t)c * Hp + (size_t)r * s->dh) * Wp + (size_t)q * s->dw;
+        float* dst = col + ((size_t)(c * s->R + r) * s->S + q) * ldcol;
+        for (int oh = 0; oh < OH; oh++)
+          copy_exact(dst + (size_t)oh * OW, base + (size_t)oh * s->sh * Wp, OW);
+      }
+}
+
+/* the transpose of im2col_s1: dst (C, Hp, Wp) += col2im(col) */
+static void col2im_s1(const Conv2dShape* s, float* dst, int Hp, int Wp, const float* col,
+                      size_t ldcol) {
+  const int OH = s->OH, OW = s->OW;
+  for (int c = 0; c < s->C; c++)
+    for (int r = 0; r < s->R; r++)
+      for (int q = 0; q < s->S; q++) {
+        float* base = dst + ((size_t)c * Hp + (size_t)r * s->dh) * Wp + (size_t)q * s->dw;
+        const float* src = col + ((size_t)(c * s->R + r) * s->S + q) * ldcol;
+        for (int oh = 0; oh < OH; oh++)
+          add_exact(base + (size_t)oh * s->sh * Wp, src + (size_t)oh * OW, OW);
+      }
+}
+
+static void zero_floats(float* p, size_t n) {
+  while (n > 0) {
+    int k = n > (1u << 30) ? 1 << 30 : (int)n;
+    row_zero(p, k);
+    p += k;
+    n -= (size_t)k;
+  }
+}
+
+/* col = im2col(x) of one image; padbuf is the (C, Hp, Wp) scratch of padded stride-1
+ * shapes, whose border the caller zeroed once (only its interior is rewritten here). */
+static void make_col(const Conv2dShape* s, float* col, size_t ldcol, const float* x,
+                     float* padbuf) {
+  if (s->sw != 1) {
+    im2col(s, col, ldcol, x);
+    return;
+  }
+  if (!has_pad(s)) {
+    im2col_s1(s, col, ldcol, x, s->H, s->W);
+    return;
+  }
+  const int Hp = s->H + s->pt + s->pb, Wp = s->W + s->pl + s->pr;
+  for (int c = 0; c < s->C; c++)
+    for (int h = 0; h < s->H; h++)
+      copy_exact(padbuf + ((size_t)c * Hp + h + s->pt) * Wp + s->pl, x + ((size_t)c * s->H + h) * s->W,
+                 s->W);
+  im2col_s1(s, col, ldcol, padbuf, Hp, Wp);
+}
+
+/* dx (one image) += col2im(col); padded stride-1 shapes gather into padbuf first */
+static void add_col(const Conv2dShape* s, float* dx, const float* col, size_t ldcol,
+                    float* padbuf) {
+  if (s->sw != 1) {
+    col2im(s, dx, col, ldcol);
+    return;
+  }
+  if (!has_pad(s)) {
+    col2im_s1(s, dx, s->H, s->W, col, ldcol);
+    return;
+  }
+  const int Hp = s->H + s->pt + s->pb, Wp = s->W + s->pl + s->pr;
+  zero_floats(padbuf, (size_t)s->C * Hp * Wp);
+  col2im_s1(s, padbuf, Hp, Wp, col, ldcol);
+  for (int c = 0; c < s->C; c++)
+    for (int h = 0; h < s->H; h++)
+      add_exact(dx + ((size_t)c * s->H + h) * s->W, padbuf + ((size_t)c * Hp + h + s->pt) * Wp + s->pl,
+                s->W);
+}
+
 static void* get_ws(const Conv2dShape* s, void* ws, void** owned) {
   *owned = NULL;
   size_t bytes = conv2d_workspace_bytes(s);
@@ -263,8 +400,10 @@ int conv2d_forward(const Conv2dShape* s, float* y, const float* x, const float* 
   if (s->N == 0) return 0;
   void* owned;
   float* work = get_ws(s, ws, &owned);
-  size_t colf;
-  if (ws_floats(s, &colf) && !work) return -1;
+  const WsLayout L = ws_layout(s);
+  if (L.total && !work) return -1;
+  float* padbuf = L.total > L.pad ? work + L.pad : NULL;
+  if (padbuf) zero_floats(padbuf, L.total - L.pad);
   const int G = s->groups, Kg = s->K / G, Cg = s->C / G;
   const int P = s->OH * s->OW, crs_g = Cg * s->R * s->S;
   const size_t chw = (size_t)s->C * s->H * s->W, kp = (size_t)s->K * P;
@@ -275,10 +414,10 @@ int conv2d_forward(const Conv2dShape* s, float* y, const float* x, const float* 
     const int ldc = nbb * P;
     const float* col = x + n0 * chw; /* pointwise: (C, P) with ldc == P */
     if (!pw) {
-      for (int j = 0; j < nbb; j++) im2col(s, work + (size_t)j * P, (size_t)ldc, x + (n0 + j) * chw);
+      for (int j = 0; j < nbb; j++) make_col(s, work + (size_t)j * P, (size_t)ldc, x + (n0 + j) * chw, padbuf);
       col = work;
     }
-    float* out = nbb == 1 ? y + n0 * kp : work + colf; /* (K, nbb*P) */
+    float* out = nbb == 1 ? y + n0 * kp : work + L.stage; /* (K, nbb*P) */
     for (int g = 0; g < G && rc == 0; g++)
       rc = gemm_f32(0, 0, Kg, ldc, crs_g, 1.f, w + (size_t)g * Kg * crs_g, crs_g,
                     col + (size_t)g * crs_g * ldc, ldc, 0.f, out + (size_t)g * Kg * ldc, ldc);
@@ -316,8 +455,9 @@ int conv2d_backward_input(const Conv2dShape* s, float* dx, const float* dy, cons
   if (s->N == 0) return 0;
   void* owned;
   float* work = get_ws(s, ws, &owned);
-  size_t colf;
-  if (ws_floats(s, &colf) && !work) return -1;
+  const WsLayout L = ws_layout(s);
+  if (L.total && !work) return -1;
+  float* padbuf = L.total > L.pad ? work + L.pad : NULL;
   const int G = s->groups, Kg = s->K / G, Cg = s->C / G;
   const int P = s->OH * s->OW, crs_g = Cg * s->R * s->S;
   const size_t chw = (size_t)s->C * s->H * s->W;
@@ -326,7 +466,7 @@ int conv2d_backward_input(const Conv2dShape* s, float* dx, const float* dy, cons
   for (int n0 = 0; n0 < s->N && rc == 0; n0 += nb) {
     const int nbb = s->N - n0 < nb ? s->N - n0 : nb;
     const int ldc = nbb * P;
-    const float* g_dy = gather_dy(s, work ? work + colf : NULL, dy, n0, nbb);
+    const float* g_dy = gather_dy(s, work ? work + L.stage : NULL, dy, n0, nbb);
     if (pw) { /* dx_n (C, P) += W^T @ dy_n directly */
       for (int g = 0; g < G && rc == 0; g++)
         rc = gemm_f32(1, 0, Cg, P, Kg, 1.f, w + (size_t)g * Kg * Cg, Cg, g_dy + (size_t)g * Kg * P, P,
@@ -337,7 +477,7 @@ int conv2d_backward_input(const Conv2dShape* s, float* dx, const float* dy, cons
       rc = gemm_f32(1, 0, crs_g, ldc, Kg, 1.f, w + (size_t)g * Kg * crs_g, crs_g,
                     g_dy + (size_t)g * Kg * ldc, ldc, 0.f, work + (size_t)g * crs_g * ldc, ldc);
     if (rc) break;
-    for (int j = 0; j < nbb; j++) col2im(s, dx + (n0 + j) * chw, work + (size_t)j * P, (size_t)ldc);
+    for (int j = 0; j < nbb; j++) add_col(s, dx + (n0 + j) * chw, work + (size_t)j * P, (size_t)ldc, padbuf);
   }
   free(owned);
   return rc;
@@ -348,8 +488,10 @@ int conv2d_backward_weight(const Conv2dShape* s, float* dw, const float* dy, con
   if (s->N == 0) return 0;
   void* owned;
   float* work = get_ws(s, ws, &owned);
-  size_t colf;
-  if (ws_floats(s, &colf) && !work) return -1;
+  const WsLayout L = ws_layout(s);
+  if (L.total && !work) return -1;
+  float* padbuf = L.total > L.pad ? work + L.pad : NULL;
+  if (padbuf) zero_floats(padbuf, L.total - L.pad);
   const int G = s->groups, Kg = s->K / G, Cg = s->C / G;
   const int P = s->OH * s->OW, crs_g = Cg * s->R * s->S;
   const size_t chw = (size_t)s->C * s->H * s->W;
@@ -360,10 +502,10 @@ int conv2d_backward_weight(const Conv2dShape* s, float* dw, const float* dy, con
     const int ldc = nbb * P;
     const float* col = x + n0 * chw;
     if (!pw) {
-      for (int j = 0; j < nbb; j++) im2col(s, work + (size_t)j * P, (size_t)ldc, x + (n0 + j) * chw);
+      for (int j = 0; j < nbb; j++) make_col(s, work + (size_t)j * P, (size_t)ldc, x + (n0 + j) * chw, padbuf);
       col = work;
     }
-    const float* g_dy = gather_dy(s, work ? work + colf : NULL, dy, n0, nbb);
+    const float* g_dy = gather_dy(s, work ? work + L.stage : NULL, dy, n0, nbb);
     for (int g = 0; g < G && rc == 0; g++)
       rc = gemm_f32(0, 1, Kg, crs_g, ldc, 1.f, g_dy + (size_t)g * Kg * ldc, ldc,
                     col + (size_t)g * crs_g * ldc, ldc, 1.f, dw + (size_t)g * Kg * crs_g, crs_g);

@@ -19,6 +19,7 @@
  * memory could not be had (scratch or GEMM packing); outputs are then unspecified.
  *
  * Gradients ACCUMULATE (+=) into dx, dw and db; forward overwrites y.
+ * Not reentrant: the GEMM underneath packs into one static buffer.
  * The *_scalar functions are the naive nested loops: test oracles, not for speed. */
 #ifndef KINDLING_CONV2D_H
 #define KINDLING_CONV2D_H

@@ -11,7 +11,8 @@
  *   B is (K, N) with ldb >= N, or (N, K) with ldb >= K when transB; ldc >= N.
  * beta == 0 makes C write-only: whatever C held (NaN included) does not reach the result.
  * alpha == 0 or K == 0 give C = beta * C without reading A or B.
- * M, N or K <= 0 is an empty product.
+ * M, N or K <= 0 is an empty product. Pointers and strides are not validated: the
+ * caller (the ABI layer) checks shapes before calling.
  * Returns 0, or -1 when the packing workspace could not be allocated; C is then unchanged.
  * gemm_f32 packs panels of op(A) and op(B) into a static workspace that is grown on demand
  * and kept between calls, so it is not safe to call from two threads at once. */

@@ -32,6 +32,15 @@ Tensor* op_batch_norm(Tensor* x, Tensor* running_mean, Tensor* running_var, Tens
  * probability p and scales the rest by 1 / (1 - p). */
 Tensor* op_dropout(Tensor* x, double p, int channel_wise, const char* name);
 
+/* The losses (loss.c). reduction: 0 none, 1 mean, 2 sum, 3 batchmean (kl_div only);
+ * param: label_smoothing, smooth_l1's beta, huber's delta, or kl_div's log_target. */
+enum {
+  LK_CROSS_ENTROPY, LK_CROSS_ENTROPY_PROB, LK_NLL, LK_L1, LK_MSE, LK_SMOOTH_L1, LK_HUBER, LK_BCE, LK_BCE_LOGITS,
+  LK_KL_DIV
+};
+Tensor* op_loss(int kind, Tensor* input, Tensor* target, Tensor* weight, Tensor* pos_weight, int ignore_index,
+                int reduction, double param, const char* name);
+
 int conv2d_backward(Node* n, const Tensor* g, Tensor** gi);
 int linear_backward(Node* n, const Tensor* g, Tensor** gi);
 int max_pool2d_backward(Node* n, const Tensor* g, Tensor** gi);
@@ -39,5 +48,6 @@ int avg_pool2d_backward(Node* n, const Tensor* g, Tensor** gi);
 int adaptive_avg_pool2d_backward(Node* n, const Tensor* g, Tensor** gi);
 int batch_norm_backward(Node* n, const Tensor* g, Tensor** gi);
 int dropout_backward(Node* n, const Tensor* g, Tensor** gi);
+int loss_backward(Node* n, const Tensor* g, Tensor** gi);
 
 #endif

@@ -24,6 +24,10 @@ const OpInfo op_table[] = {
     [OP_ADAPTIVE_AVG_POOL2D] = {"adaptive_avg_pool2d", adaptive_avg_pool2d_backward},
     [OP_BATCH_NORM] = {"batch_norm", batch_norm_backward},
     [OP_DROPOUT] = {"dropout", dropout_backward},
+    [OP_LOSS] = {"loss", loss_backward},
+    [OP_INDEX_SELECT] = {"index_select", index_select_backward},
+    [OP_NARROW] = {"narrow", narrow_backward},
+    [OP_CAT] = {"cat", cat_backward},
 };
 
 const int op_count = (int)(sizeof op_table / sizeof op_table[0]);

@@ -17,7 +17,8 @@ enum {
   OP_VIEW, OP_PERMUTE, OP_CLONE, OP_EXPAND,
   OP_SOFTMAX,
   /* nn/ */
-  OP_CONV2D, OP_LINEAR, OP_MAX_POOL2D, OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_BATCH_NORM, OP_DROPOUT,
+  OP_CONV2D, OP_LINEAR, OP_MAX_POOL2D, OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_BATCH_NORM, OP_DROPOUT, OP_LOSS,
+  OP_INDEX_SELECT, OP_NARROW, OP_CAT,
   OP_COUNT
 };
 
@@ -54,6 +55,11 @@ Tensor* op_clone(Tensor* a, const char* name);
 Tensor* op_detach(Tensor* a, const char* name);
 Tensor* op_cast(Tensor* a, int dtype, const char* name);
 
+/* index.c */
+Tensor* op_index_select(Tensor* a, int dim, Tensor* index, const char* name);
+Tensor* op_narrow(Tensor* a, int dim, int start, int length, const char* name);
+Tensor* op_cat(int count, Tensor** parts, int dim, const char* name);
+
 /* softmax.c */
 Tensor* op_softmax(Tensor* a, int dim, int log, const char* name);
 
@@ -73,5 +79,8 @@ int permute_backward(Node* n, const Tensor* g, Tensor** gi);
 int clone_backward(Node* n, const Tensor* g, Tensor** gi);
 int expand_backward(Node* n, const Tensor* g, Tensor** gi);
 int softmax_backward(Node* n, const Tensor* g, Tensor** gi);
+int index_select_backward(Node* n, const Tensor* g, Tensor** gi);
+int narrow_backward(Node* n, const Tensor* g, Tensor** gi);
+int cat_backward(Node* n, const Tensor* g, Tensor** gi);
 
 #endif

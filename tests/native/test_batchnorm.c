@@ -127,8 +127,9 @@ static void test_oracle_fd(void) {
   oracle_forward(N, C, HW, 1e-5, x, g, b, y, mean, invstd, NULL);
   oracle_backward(N, C, HW, 1, x, dy, g, mean, invstd, dx, dg, db);
   /* Perturb a copy and evaluate the loss in a separate function: written inline, this
-   * loop was miscompiled by emcc 3.1.6 (clang 14) at -O3 -msimd128 (the SLP vectorizer
-   * moved the second store above the first forward; -fno-slp-vectorize avoided it). */
+   * loop came out wrong from emcc 3.1.6 (clang 14) at -O3 -msimd128 (the SLP vectorizer
+   * seemingly moved the second store above the first forward; -fno-slp-vectorize
+   * avoided it; native gcc and clang were fine). */
   float* xp = copy_buf(x, n);
   int ok = 1;
   for (size_t i = 0; i < n; i++) {

@@ -8,8 +8,10 @@
  *     tests/native/test_conv2d.c src/kernels/conv2d.c src/kernels/gemm.c \
  *     src/kernels/simd_switch.c -lm -o /tmp/test_conv2d && /tmp/test_conv2d
  *   emcc -std=c11 -O3 -msimd128 -Wall -Wextra -Werror -Isrc/kernels -sALLOW_MEMORY_GROWTH \
- *     tests/native/test_conv2d.c src/kernels/conv2d.c src/kernels/gemm.c \
- *     src/kernels/simd_switch.c -o /tmp/test_conv2d.js && node /tmp/test_conv2d.js */
+ *     -sENVIRONMENT=node tests/native/test_conv2d.c src/kernels/conv2d.c src/kernels/gemm.c \
+ *     src/kernels/simd_switch.c -o /tmp/test_conv2d.js \
+ *     && node --no-experimental-fetch /tmp/test_conv2d.js
+ * (emcc needs NODE_PATH=/usr/share/nodejs; node 20's fetch cannot load the .wasm by path.) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

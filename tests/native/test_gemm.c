@@ -9,9 +9,10 @@
  *   gcc -std=c11 -Wall -Wextra -Werror -O1 -fsanitize=address,undefined \
  *       tests/native/test_gemm.c src/kernels/gemm.c src/kernels/simd_switch.c -lm \
  *       -o /tmp/test_gemm && /tmp/test_gemm
- * wasm (SIMD and scalar paths under node):
+ * wasm (SIMD and scalar paths under node; SINGLE_FILE because emcc 3.1.6's glue would
+ * try to fetch() the .wasm under Node 20):
  *   NODE_PATH=/usr/share/nodejs emcc -std=c11 -O3 -msimd128 -Wall -Wextra -Werror \
- *       -sALLOW_MEMORY_GROWTH=1 tests/native/test_gemm.c src/kernels/gemm.c \
+ *       -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1 tests/native/test_gemm.c src/kernels/gemm.c \
  *       src/kernels/simd_switch.c -o /tmp/test_gemm.js && node /tmp/test_gemm.js
  */
 #include "../../src/kernels/gemm.h"

@@ -173,3 +173,7 @@ export function log_softmax(...args) {
 }
 export { softmaxDim as _get_softmax_dim };
 export function flatten(input, start_dim = 0, end_dim = -1) { return tensorArg('flatten', 'input', input).flatten(start_dim, end_dim); }
+export {
+  cross_entropy, nll_loss, l1_loss, mse_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
+  binary_cross_entropy_with_logits, kl_div,
+} from './loss.js';

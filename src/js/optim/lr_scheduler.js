@@ -1,0 +1,2 @@
+// optim/lr_scheduler.js: torch.optim.lr_scheduler (being written).
+export {};
