@@ -112,7 +112,48 @@ KAPI int32_t k_adagrad_update(int32_t param, int32_t state_sum, double step, dou
                               double weight_decay, double eps, int32_t maximize);
 
 /* --- lr schedulers: the arithmetic of src/optim/schedulers.c (src/abi/abi_sched.c) ---- */
-/* (declarations added with abi_sched.c) */
+/* One dispatcher over a kind code (why: see abi_sched.c). state is the scheduler's struct
+ * of doubles (k_sched_state_size(kind) of them, field order of schedulers.h). groups is
+ * (3, ngroups): row 0 the group lrs (read and written in place), row 1 base_lrs (the
+ * groups' initial_lr; for CyclicLR's initial step the initial_lrs), row 2 momentums
+ * (written by CyclicLR / OneCycleLR when cycle_momentum). extra, per kind: MultiStepLR
+ * the milestones (nextra of them, repeats count); CyclicLR CyclicLRGroup[ngroups];
+ * OneCycleLR OneCycleLRGroup[ngroups]; ReduceLROnPlateau min_lrs[ngroups]; else unused.
+ * init args, in this order (last_epoch -1 = fresh; step_size_down NaN = None):
+ *   STEP step_size, gamma, last_epoch        MULTISTEP gamma, last_epoch
+ *   CONSTANT factor, total_iters, last_epoch LINEAR start_factor, end_factor, total_iters, last_epoch
+ *   EXPONENTIAL gamma, last_epoch            POLYNOMIAL total_iters, power, last_epoch
+ *   COSINE T_max, eta_min, last_epoch        WARM_RESTARTS T_0, T_mult, eta_min, last_epoch
+ *   CYCLIC step_size_up, step_size_down, mode (CYCLIC_*), gamma, scale_mode, cycle_momentum, last_epoch
+ *   ONE_CYCLE total_steps, pct_start, anneal, cycle_momentum, three_phase, last_epoch, div_factor,
+ *     final_div_factor; when extra != NULL each group's initial_lr and min_lr are computed from
+ *     its max_lr (max_momentum, base_momentum kept), as the constructor does when last_epoch == -1
+ *   PLATEAU mode, factor, patience, threshold, threshold_mode, cooldown, eps */
+#define K_SCHED_STEP 0
+#define K_SCHED_MULTISTEP 1
+#define K_SCHED_CONSTANT 2
+#define K_SCHED_LINEAR 3
+#define K_SCHED_EXPONENTIAL 4
+#define K_SCHED_POLYNOMIAL 5
+#define K_SCHED_COSINE 6
+#define K_SCHED_WARM_RESTARTS 7
+#define K_SCHED_CYCLIC 8
+#define K_SCHED_ONE_CYCLE 9
+#define K_SCHED_PLATEAU 10
+/* k_sched_step ops */
+#define K_SCHED_OP_STEP 0     /* step(); ReduceLROnPlateau: step(metric = arg) */
+#define K_SCHED_OP_EPOCH 1    /* step(epoch = arg): the closed form where PyTorch has one */
+#define K_SCHED_OP_INITIAL 2  /* the constructor's _initial_step() */
+#define K_SCHED_OP_ADVANCE 3  /* CyclicLR with a JS scale_fn: last_epoch += 1, _step_count += 1 */
+#define K_SCHED_OP_GET_LR 4   /* CyclicLR with a JS scale_fn: get_lr() with scale_fn(...) = arg */
+KAPI int32_t k_sched_state_size(int32_t kind);     /* doubles in the state struct */
+KAPI int32_t k_sched_init(int32_t kind, double* state, const double* args, int32_t nargs, double* extra,
+                          int32_t ngroups);
+/* On failure nothing is written to groups, but state may have advanced (PyTorch increments
+ * last_epoch before get_lr() raises); the caller keeps that state, as PyTorch does. */
+KAPI int32_t k_sched_step(int32_t kind, int32_t op, double* state, double arg, double* groups, int32_t ngroups,
+                          double* extra, int32_t nextra);
+KAPI double k_sched_cyclic_scale_arg(const double* state);  /* scale_fn's argument: cycle or iterations */
 
 /* --- random (one generator, PyTorch's CPU streams) ---------------------------------- */
 KAPI void k_manual_seed(double seed);

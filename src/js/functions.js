@@ -1,9 +1,9 @@
 // functions.js: the torch.* functions that mirror Tensor methods, grad-mode control
 // (torch.no_grad, enable_grad, set_grad_enabled) and torch.memory_stats().
 import { heapBytes, k } from './core.js';
-import { typeError } from './errors.js';
+import { isOptions, parseOptions, typeError } from './errors.js';
 import { currentStep, stepEvent, scopedCount } from './memory.js';
-import { Tensor } from './tensor.js';
+import { Tensor, wrap } from './tensor.js';
 
 function tensorArg(call, t) {
   if (!(t instanceof Tensor)) throw typeError(call, 'a Tensor for input', t);
@@ -47,6 +47,39 @@ export const gt = method('gt');
 export const lt = method('lt');
 export const ge = method('ge');
 export const le = method('le');
+
+export const index_select = method('index_select');
+export const narrow = method('narrow');
+
+/** torch.cat(tensors, dim = 0) */
+export function cat(tensors, dim = 0) {
+  if (isOptions(dim)) ({ dim } = parseOptions('cat', dim, { dim: 0 }));
+  if (!Array.isArray(tensors)) throw typeError('cat', 'an array of Tensors', tensors);
+  tensors.forEach((t) => tensorArg('cat', t));
+  if (!Number.isInteger(dim)) throw typeError('cat', 'an integer dim', dim);
+  const handles = tensors.map((t) => t.handle);
+  const ptr = k.k_malloc(Math.max(handles.length, 1) * 4);
+  try {
+    new Int32Array(k.memory.buffer, ptr, handles.length).set(handles);
+    return wrap(k.k_cat(handles.length, ptr, dim));
+  } finally {
+    k.k_free(ptr);
+  }
+}
+export const concat = cat;
+
+/** torch.stack(tensors, dim = 0): joins along a new dim. */
+export function stack(tensors, dim = 0) {
+  if (isOptions(dim)) ({ dim } = parseOptions('stack', dim, { dim: 0 }));
+  if (!Array.isArray(tensors) || !tensors.length) throw typeError('stack', 'a non-empty array of Tensors', tensors);
+  tensors.forEach((t) => tensorArg('stack', t));
+  const shape = tensors[0].shape.join();
+  tensors.forEach((t, i) => {
+    if (t.shape.join() !== shape)
+      throw new Error(`stack: expects each tensor to be equal size, but got [${tensors[0].shape}] at entry 0 and [${t.shape}] at entry ${i}`);
+  });
+  return cat(tensors.map((t) => t.unsqueeze(dim)), dim);
+}
 
 export const is_tensor = (x) => x instanceof Tensor;
 export const numel = (t) => tensorArg('numel', t).numel();

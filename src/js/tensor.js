@@ -295,6 +295,24 @@ export class Tensor {
     return this.ndim < 2 ? this.clone() : this.transpose(0, 1);
   }
   get T() { return this.permute([...this._shape.keys()].reverse()); }
+  index_select(dim, index) {
+    if (!(index instanceof Tensor)) throw typeError('index_select', 'an int64 Tensor for index', index);
+    checkInt('index_select', 'dim', dim);
+    return wrap(k.k_index_select(this.handle, dim, index.handle));
+  }
+  narrow(dim, start, length) {
+    checkInt('narrow', 'dim', dim);
+    checkInt('narrow', 'start', start);
+    checkInt('narrow', 'length', length, { min: 0 });
+    return wrap(k.k_narrow(this.handle, dim, start, length));
+  }
+  /** Rows start..end-1 along dim 0 (Python's t[start:end]); negative bounds count from the end. */
+  slice(start = 0, end = this._shape[0]) {
+    const n = this._shape[0];
+    const clamp = (i) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+    const from = clamp(start);
+    return this.narrow(0, from, Math.max(clamp(end) - from, 0));
+  }
   expand(...shape) { return wrap(k.k_expand(this.handle, ...this._shapePtr('expand', shape))); }
   expand_as(other) { return this.expand(other.shape); }
 
