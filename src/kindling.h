@@ -168,6 +168,24 @@ KAPI int32_t k_rng_state_size(void);
 KAPI int32_t k_rng_get_state(uint8_t* out);
 KAPI int32_t k_rng_set_state(const uint8_t* in);
 
+/* --- generators: torch.Generator objects (src/abi/abi_generator.c) ------------------ */
+/* A generator is a pointer the shim owns; NULL means the default generator everywhere.
+ * 64-bit values cross as two uint32 halves (lo, hi): seeds in, out[0..1] out. */
+struct Rng;
+KAPI struct Rng* k_generator_new(uint32_t seed_lo, uint32_t seed_hi);  /* NULL (status set) on OOM */
+KAPI void k_generator_free(struct Rng* g);
+KAPI void k_generator_manual_seed(struct Rng* g, uint32_t seed_lo, uint32_t seed_hi);
+KAPI int32_t k_generator_initial_seed(const struct Rng* g, uint32_t* out);
+/* Tensor.random_() on an int64 scalar: random64() mod 2^63 (RandomSampler's seed draw). */
+KAPI int32_t k_generator_random_i64(struct Rng* g, uint32_t* out);
+KAPI int32_t k_generator_randperm(struct Rng* g, int32_t n);          /* int64 tensor handle */
+/* One torch.randint(low, high, (1,)) draw; NaN (status set) when the range is invalid. */
+KAPI double k_generator_randint(struct Rng* g, double low, double high);
+/* One torch.empty(1).uniform_(from, to) draw (float32 arithmetic, as ATen). */
+KAPI double k_generator_uniform(struct Rng* g, double from, double to);
+KAPI int32_t k_generator_get_state(const struct Rng* g, uint8_t* out);  /* k_rng_state_size() bytes */
+KAPI int32_t k_generator_set_state(struct Rng* g, const uint8_t* in);
+
 /* --- kernels exposed for benchmarks and SIMD-vs-scalar tests ------------------------ */
 KAPI int32_t k_gemm(int32_t transA, int32_t transB, int32_t M, int32_t N, int32_t K, float alpha, const float* A,
                     int32_t lda, const float* B, int32_t ldb, float beta, float* C, int32_t ldc);

@@ -12,12 +12,13 @@ import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../dist/index.js';
 import { ErrorLog, assertClose, assertExact, fixtureTensor, loadFixture } from './helpers.js';
-import { TOL, TOL_SUMS, disposeState, makeModule, prng, stateFromFixture, tolFor } from './nn-helpers.js';
+import { TOL, TOL_SUMS, prng, replayLayerCase, tolFor } from './nn-helpers.js';
 
 const { nn, F } = torch;
 const fixture = loadFixture('nn.json');
 const log = new ErrorLog();
 
+/** Compares one tensor with PyTorch's at the family's tolerance and logs the error. */
 function compare(family, what, actual, expected, label, logAs = family) {
   assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
   assert.equal(actual.dtype, expected.dtype, `${label}: dtype`);
@@ -28,54 +29,6 @@ function compare(family, what, actual, expected, label, logAs = family) {
   }
   const r = assertClose(values, expected.values, { ...tolFor(family, what), shape: expected.shape, label });
   log.record(`${logAs} ${what === 'output' || what === 'buffer' ? what : 'grad'}`, r);
-}
-
-/** Dropout with p > 0 in training: the kept / dropped pattern must be PyTorch's exactly. */
-function assertSameMask(actual, expected, label) {
-  const a = actual.toTypedArray();
-  for (let i = 0; i < a.length; i++) {
-    if ((a[i] === 0) !== (expected.values[i] === 0))
-      assert.fail(`${label}: dropout mask differs from PyTorch's at flat index ${i} ` +
-        `(kindling ${a[i] === 0 ? 'dropped' : 'kept'}, PyTorch ${expected.values[i] === 0 ? 'dropped' : 'kept'})`);
-  }
-}
-
-// Known kindling bug (reported; remove this when src/js/nn/layers.js is fixed): Conv2d's
-// repr quotes a string padding (padding='same'), PyTorch prints padding=same.
-const reprBug = (c) => c.module === 'Conv2d' && typeof c.kwargs.padding === 'string';
-
-function runLayerCase(c) {
-  const m = makeModule(nn, c);
-  if (!reprBug(c)) assert.equal(String(m), c.repr, 'repr');
-  const state = stateFromFixture(torch, c.state);
-  const owned = [];
-  try {
-    m.load_state_dict(state);
-    c.steps.forEach((step, s) => {
-      const at = c.steps.length > 1 ? `step ${s}: ` : '';
-      m.train(step.training);
-      m.zero_grad();
-      const x = fixtureTensor(torch, step.input, true);
-      const W = fixtureTensor(torch, step.W);
-      owned.push(x, W);
-      if (step.seed !== null) torch.manual_seed(step.seed);
-      const out = m(x);
-      compare(c.family, 'output', out, step.output, `${at}output`);
-      if (c.family === 'dropout' && step.training) assertSameMask(out, step.output, `${at}output`);
-      out.mul(W).sum().backward();
-      compare(c.family, 'input', x.grad, step.grads.input, `${at}grad of input`);
-      const params = Object.fromEntries(m.named_parameters());
-      assert.deepEqual(Object.keys(params).filter((n) => params[n].grad), Object.keys(step.grads).filter((n) => n !== 'input'),
-        `${at}parameters with a grad`);
-      for (const [name, p] of Object.entries(params)) compare(c.family, name, p.grad, step.grads[name], `${at}grad of ${name}`);
-      const buffers = Object.fromEntries(m.named_buffers());
-      assert.deepEqual(Object.keys(buffers).sort(), Object.keys(step.buffers).sort(), `${at}buffers`);
-      for (const [name, b] of Object.entries(buffers)) compare(c.family, 'buffer', b, step.buffers[name], `${at}${name} after the step`);
-    });
-  } finally {
-    disposeState(state);
-    for (const t of owned) t.dispose();
-  }
 }
 
 /** Functional cases get the tolerance of the layer family they exercise. */
@@ -117,7 +70,7 @@ for (const family of [...new Set(parityCases.map((c) => c.family))]) {
   test(`parity with PyTorch: ${family}`, async (t) => {
     for (const c of parityCases.filter((x) => x.family === family)) {
       const label = c.kind === 'layer' ? `${c.name}: ${c.repr.split('\n')[0]}` : `${c.name}: ${c.kindling}`;
-      await t.test(label, () => (c.kind === 'layer' ? runLayerCase(c) : runFunctionalCase(c)));
+      await t.test(label, () => (c.kind === 'layer' ? replayLayerCase(torch, c, compare) : runFunctionalCase(c)));
     }
   });
 }

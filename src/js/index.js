@@ -23,3 +23,6 @@ export const simd_available = () => k.k_simd_available() === 1;
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';
+export { Generator } from './generator.js';
+export { save, load } from './serialization/index.js';

@@ -1,0 +1,199 @@
+// sections/train.js: the Train section — start / pause / resume / stop, the progress bar
+// with samples/s and ETA, and live charts of the loss per batch, test loss and accuracy per
+// epoch and the learning rate. The worker trains; this module only draws, at most once a
+// frame. A NaN loss stops the run with advice to lower the learning rate.
+import { COLORS, lineChart } from '../lib/charts.js';
+import { renderCodePair } from '../lib/code-panel.js';
+import { num, sectionCode } from '../lib/codegen.js';
+import { fmt, t } from '../lib/i18n.js';
+
+const TRAIN_KEYS = ['dataset', 'subset', 'batch', 'norm', 'seed', 'model', 'layers', 'ce_weight', 'ignore_index', 'reduction',
+  'label_smoothing', 'opt', 'lr', 'momentum', 'weight_decay', 'nesterov', 'beta1', 'beta2', 'alpha', 'sched', 'step_size',
+  'gamma', 'milestones', 'exp_gamma', 'mode', 'factor', 'patience', 'threshold', 'cooldown', 'min_lr', 'monitor', 'T_max',
+  'eta_min', 'T_0', 'T_mult', 'start_factor', 'end_factor', 'total_iters', 'max_lr', 'pct_start', 'epochs'];
+
+function duration(seconds) {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
+}
+
+export function init(app) {
+  const { store, trainer } = app;
+  const startButton = document.getElementById('train-start');
+  const pauseButton = document.getElementById('train-pause');
+  const stopButton = document.getElementById('train-stop');
+  const progress = document.getElementById('train-progress');
+  const status = document.getElementById('train-status');
+  const speed = document.getElementById('train-speed');
+  const alertEl = document.getElementById('train-alert');
+  const changed = document.getElementById('train-changed');
+  const codeEl = document.querySelector('[data-code="train"]');
+
+  let state = 'idle'; // idle | starting | running | paused | done | stopped
+  let statusKey = ['train.idle', {}];
+  let clickedAt = 0;
+  let series = null; // chart data
+  let charts = null;
+  let dirty = false;
+  let last = null;
+
+  function makeCharts() {
+    if (charts) return;
+    charts = {
+      loss: lineChart(document.getElementById('chart-loss'), { series: [{ label: t('train.loss'), color: COLORS[0], width: 1.5 }],
+        axes: { x: t('train.batchAxis'), y: t('train.loss') }, height: 220 }),
+      test: lineChart(document.getElementById('chart-test'), {
+        series: [{ label: t('train.testLoss'), color: COLORS[1], points: true }, { label: t('train.accuracy'), color: COLORS[2], scale: 'y2', points: true }],
+        axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220 }),
+      lr: lineChart(document.getElementById('chart-lr'), { series: [{ label: t('train.lr'), color: COLORS[3] }],
+        axes: { x: t('train.batchAxis'), y: t('train.lr') }, height: 220 }),
+    };
+  }
+  function relabel() {
+    if (!charts) return;
+    charts.loss.setLabels([t('train.loss')], { x: t('train.batchAxis'), y: t('train.loss') });
+    charts.test.setLabels([t('train.testLoss'), t('train.accuracy')], { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') });
+    charts.lr.setLabels([t('train.lr')], { x: t('train.batchAxis'), y: t('train.lr') });
+  }
+
+  function resetSeries() {
+    series = { bx: [], loss: [], lr: [], ex: [], testLoss: [], acc: [] };
+    redraw();
+  }
+  function redraw() {
+    dirty = false;
+    makeCharts();
+    charts.loss.setData([series.bx, series.loss]);
+    charts.lr.setData([series.bx, series.lr]);
+    charts.test.setData([series.ex, series.testLoss, series.acc]);
+  }
+  const scheduleRedraw = () => { if (!dirty) { dirty = true; requestAnimationFrame(redraw); } };
+
+  function setStatus(key, vars = {}) {
+    statusKey = [key, vars];
+    status.textContent = t(key, vars);
+  }
+
+  function setState(next) {
+    state = next;
+    const active = next === 'running' || next === 'paused' || next === 'starting';
+    startButton.disabled = active;
+    pauseButton.disabled = !(next === 'running' || next === 'paused');
+    stopButton.disabled = !active;
+    pauseButton.textContent = t(next === 'paused' ? 'train.resume' : 'train.pause');
+    document.getElementById('infer-train').disabled = active;
+    app.trainingState = next;
+  }
+
+  function blocked() {
+    if (!app.model?.ok) return t('model.blocked');
+    if (app.optimizerOk === false) return t('opt.nesterovNeeds');
+    if (app.schedulerOk === false) return document.getElementById('sched-warning').textContent;
+    return null;
+  }
+
+  function start() {
+    if (state === 'running' || state === 'paused' || state === 'starting') return;
+    const problem = blocked();
+    alertEl.hidden = !problem;
+    alertEl.textContent = problem ?? '';
+    if (problem) return;
+    clickedAt = performance.now();
+    app.stats = { firstBatchMs: null, rate: null, accuracy: null };
+    changed.hidden = true;
+    setState('starting');
+    setStatus('train.preparing');
+    speed.textContent = '';
+    progress.value = 0;
+    resetSeries();
+    trainer.request('train', { settings: store.all(), layers: app.model.text }).catch((error) => {
+      onEvent({ type: 'error', error: error.message });
+    });
+  }
+  app.startTraining = start;
+
+  function onEvent(msg) {
+    switch (msg.type) {
+      case 'started':
+        last = { ...msg, epochs: msg.epochs };
+        setState('running');
+        break;
+      case 'batch': {
+        if (app.stats.firstBatchMs === null) {
+          app.stats.firstBatchMs = performance.now() - clickedAt;
+          app.stats.workerFirstBatchMs = msg.firstBatchMs;
+        }
+        app.stats.rate = msg.rate;
+        series.bx.push(msg.epoch - 1 + msg.batch / msg.batches);
+        series.loss.push(msg.loss);
+        series.lr.push(msg.lr);
+        progress.value = msg.seen / msg.total;
+        if (state !== 'paused') setStatus('train.running', { epoch: msg.epoch, epochs: last.epochs, batch: msg.batch, batches: msg.batches });
+        speed.textContent = t('train.speed', { rate: fmt(Math.round(msg.rate)), eta: duration((msg.total - msg.seen) / msg.rate) });
+        scheduleRedraw();
+        break;
+      }
+      case 'evaluating':
+        setStatus('train.evaluating', { epoch: msg.epoch, epochs: last.epochs, n: fmt(last.testSize) });
+        break;
+      case 'epoch':
+        series.ex.push(msg.epoch);
+        series.testLoss.push(msg.test_loss);
+        series.acc.push(msg.accuracy * 100);
+        app.stats.accuracy = msg.accuracy;
+        app.emit('epoch', msg);
+        scheduleRedraw();
+        break;
+      case 'nan':
+        alertEl.hidden = false;
+        alertEl.textContent = t('train.nan', { epoch: msg.epoch, batch: msg.batch, lr: num(msg.lr), suggest: num(msg.lr / 10) });
+        break;
+      case 'done':
+        setState('done');
+        progress.value = 1;
+        setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: duration(msg.seconds) });
+        app.emit('trained', msg);
+        break;
+      case 'stopped':
+        setState('stopped');
+        setStatus('train.stopped');
+        app.emit('trained', msg);
+        break;
+      case 'error':
+        setState('idle');
+        setStatus('train.idle');
+        alertEl.hidden = false;
+        alertEl.textContent = t('train.error', { error: msg.error });
+        break;
+      default:
+    }
+  }
+  trainer.on(onEvent);
+
+  startButton.addEventListener('click', start);
+  pauseButton.addEventListener('click', () => {
+    if (state === 'running') { trainer.request('pause'); setState('paused'); setStatus('train.paused'); }
+    else if (state === 'paused') { trainer.request('resume'); setState('running'); }
+  });
+  stopButton.addEventListener('click', () => { trainer.request('stop'); });
+
+  function renderCode() {
+    const s = store.all();
+    renderCodePair(codeEl, sectionCode('train', s, { t, stepsPerEpoch: Math.ceil(s.subset / s.batch) }));
+  }
+  store.on(TRAIN_KEYS, () => {
+    renderCode();
+    if (state !== 'idle') changed.hidden = false;
+  });
+  app.on('lang', () => {
+    renderCode();
+    setStatus(...statusKey);
+    setState(state);
+    relabel();
+  });
+  renderCode();
+  setState('idle');
+  setStatus('train.idle');
+  resetSeries();
+}

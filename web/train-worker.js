@@ -1,0 +1,239 @@
+// train-worker.js: the module Web Worker that does all of the page's heavy work with
+// kindling — loading the datasets, training (the loop of codegen.js's "train" code, line
+// for line), evaluation, and inference for the drawing canvas — so the page's main thread
+// only draws. It yields to its message queue between batches, so pause / stop / predict
+// are answered within one batch. Not here: anything about the DOM.
+import * as torch from './dist/index.js';
+import { loadDataset } from './lib/data-source.js';
+import { buildModel, disposeModule, parseLayers, serializeLayers } from './lib/model-spec.js';
+import { normOf, optimizerSpec, schedulerSpec } from './lib/codegen.js';
+
+const { nn, optim } = torch;
+
+const cache = new Map(); // dataset name -> Promise of loaded data
+let model = null;        // the model inference uses: the last trained one, or an untrained one
+let modelInfo = null;    // {key (layers text), trained, norm}
+let run = null;          // the training run in progress: {paused, stopped, wake}
+
+function getData(name) {
+  if (!cache.has(name)) {
+    const p = loadDataset(torch, name);
+    p.catch(() => cache.delete(name));
+    cache.set(name, p);
+  }
+  return cache.get(name);
+}
+
+// --- yielding to the message queue --------------------------------------------------------
+// setTimeout(0) is clamped to 4 ms after a few nestings; a MessageChannel round trip is not.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const tick = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+let lastYield = 0;
+async function breathe() {
+  if (performance.now() - lastYield < 30) return;
+  await tick();
+  lastYield = performance.now();
+  while (run?.paused && !run.stopped) await new Promise((resolve) => { run.wake = resolve; });
+}
+
+// --- messages ---------------------------------------------------------------------------
+const handlers = {
+  hello: () => ({ simd: torch.simd_available?.() ?? null }),
+
+  async load({ dataset }) {
+    const d = await getData(dataset);
+    return { trainLabels: d.trainLabels.slice(), testLabels: d.testLabels.slice(), testImages: d.testImages.slice(),
+      samples: d.trainImages.slice(0, 32 * 784) };
+  },
+
+  async predict({ pixels, layers, seed, norm, features }) {
+    ensureModel(layers, seed, norm);
+    const wasTraining = model.training;
+    model.eval();
+    try {
+      return torch.no_grad(() => {
+        const x = normalizedInput(pixels, modelInfo.norm);
+        const probs = Array.from(model(x).softmax(1).toTypedArray());
+        const out = { probs, trained: modelInfo.trained };
+        if (features) out.features = firstLayerView(x);
+        return out;
+      });
+    } finally {
+      if (wasTraining) model.train();
+    }
+  },
+
+  train(msg) {
+    if (run) throw new Error('a training run is already in progress');
+    trainRun(msg).catch((error) => post({ type: 'error', error: error.message }));
+    return true;
+  },
+  pause() { if (run) run.paused = true; return true; },
+  resume() {
+    if (run) { run.paused = false; run.wake?.(); }
+    return true;
+  },
+  stop() {
+    if (run) { run.stopped = true; run.paused = false; run.wake?.(); }
+    return true;
+  },
+};
+
+const post = (msg, transfer) => postMessage(msg, transfer);
+
+self.addEventListener('message', async ({ data: msg }) => {
+  const handler = handlers[msg.type];
+  try {
+    if (!handler) throw new Error(`unknown request ${msg.type}`);
+    const result = await handler(msg);
+    if (msg.id) post({ id: msg.id, result });
+  } catch (error) {
+    if (msg.id) post({ id: msg.id, error: error.message || String(error) });
+    else post({ type: 'error', error: error.message || String(error) });
+  }
+});
+
+// --- models -------------------------------------------------------------------------------
+function ensureModel(layersText, seed, norm) {
+  if (model && (modelInfo.trained || modelInfo.key === layersText)) return;
+  const layers = parseLayers(layersText);
+  if (!layers) throw new Error('invalid layers');
+  if (model) disposeModule(model);
+  torch.manual_seed(seed);
+  model = buildModel(nn, layers);
+  modelInfo = { key: layersText, trained: false, norm };
+}
+
+function normalizedInput(pixels, norm) {
+  const values = new Float32Array(784);
+  for (let i = 0; i < 784; i++) values[i] = norm ? (pixels[i] - norm[0]) / norm[1] : pixels[i];
+  return torch.tensor(values).reshape([1, 1, 28, 28]);
+}
+
+/** The first Conv2d's kernels and its output for x; or a Linear(784, n)'s rows as images. */
+function firstLayerView(x) {
+  const children = model.children();
+  const conv = children.find((m) => m instanceof nn.Conv2d);
+  if (conv) {
+    const index = children.indexOf(conv);
+    let y = x;
+    for (let i = 0; i <= index; i++) y = children[i](y);
+    return { kind: 'conv', filterShape: conv.weight.shape, filters: conv.weight.detach().toTypedArray(), mapShape: y.shape, maps: y.toTypedArray() };
+  }
+  const linear = children.find((m) => m instanceof nn.Linear);
+  if (linear && linear.in_features === 784)
+    return { kind: 'linear', filterShape: [linear.out_features, 1, 28, 28], filters: linear.weight.detach().toTypedArray() };
+  return null;
+}
+
+// --- training: the loop shown in the page's "Train" code ------------------------------------
+async function trainRun({ settings: s, layers: layersText }) {
+  const started = performance.now();
+  run = { paused: false, stopped: false, wake: null };
+  try {
+    const layers = parseLayers(layersText);
+    if (!layers) throw new Error('invalid layers');
+    const norm = normOf(s);
+    const d = await getData(s.dataset);
+
+    torch.manual_seed(s.seed);
+    const { train_set, test_set } = d.datasets(norm);
+    const train_data = s.subset < train_set.length
+      ? new torch.utils.data.Subset(train_set, [...Array(s.subset).keys()]) : train_set;
+    const train_loader = new torch.utils.data.DataLoader(train_data, { batch_size: s.batch, shuffle: true });
+    const test_loader = new torch.utils.data.DataLoader(test_set, { batch_size: 1000 });
+
+    if (model) disposeModule(model);
+    model = buildModel(nn, layers);
+    modelInfo = { key: serializeLayers(layers), trained: false, norm };
+
+    const options = {};
+    if (s.ce_weight === 'inverse') {
+      const classCounts = new Array(10).fill(0);
+      for (let i = 0; i < train_data.length; i++) classCounts[d.trainLabels[i]]++;
+      const counts = torch.tensor(classCounts, { dtype: 'float32' });
+      const inverse = counts.pow(-1);
+      options.weight = inverse.div(inverse.sum());
+    }
+    if (s.ignore_index !== -100) options.ignore_index = s.ignore_index;
+    if (s.reduction !== 'mean') options.reduction = s.reduction;
+    if (s.label_smoothing) options.label_smoothing = s.label_smoothing;
+    const criterion = new nn.CrossEntropyLoss(options);
+
+    const { name, args } = optimizerSpec(s);
+    const optimizer = new optim[name](model.parameters(), Object.fromEntries(args));
+    const batches = Math.ceil(train_data.length / s.batch);
+    const sched = schedulerSpec(s, { stepsPerEpoch: batches });
+    const scheduler = sched ? new optim.lr_scheduler[sched.name](optimizer, Object.fromEntries(sched.args)) : null;
+
+    const total = s.epochs * train_data.length;
+    let seen = 0, trainTime = 0, firstBatchMs = null, lastAccuracy = null;
+    post({ type: 'started', batches, epochs: s.epochs, trainSize: train_data.length, testSize: test_set.length });
+
+    for (let epoch = 1; epoch <= s.epochs && !run.stopped; epoch++) {
+      model.train();
+      let batch = 0;
+      let t0 = performance.now();
+      for (const [x, y] of train_loader) {
+        optimizer.zero_grad();
+        let loss = criterion(model(x), y);
+        if (s.reduction === 'none') loss = loss.mean();
+        loss.backward();
+        const value = loss.item();
+        const lr = optimizer.param_groups[0].lr;
+        if (!Number.isFinite(value)) {
+          post({ type: 'nan', epoch, batch: batch + 1, lr });
+          run.stopped = true;
+          break;
+        }
+        optimizer.step();
+        if (sched?.perBatch) scheduler.step();
+        batch++;
+        seen += x.shape[0];
+        const now = performance.now();
+        trainTime += now - t0;
+        if (firstBatchMs === null) firstBatchMs = now - started;
+        post({ type: 'batch', epoch, batch, batches, loss: value, lr, seen, total,
+          rate: seen / (trainTime / 1000), firstBatchMs });
+        await breathe();
+        t0 = performance.now();
+        if (run.stopped) break;
+      }
+      if (run.stopped) break;
+      if (batch > 0) modelInfo.trained = true;
+
+      post({ type: 'evaluating', epoch });
+      model.eval();
+      let test_loss = 0, correct = 0;
+      const preds = new Uint8Array(test_set.length);
+      let at = 0;
+      for (const [x, y] of test_loader) {
+        torch.no_grad(() => {
+          const out = model(x);
+          test_loss += torch.F.cross_entropy(out, y, { reduction: 'sum' }).item();
+          const p = out.argmax(1);
+          correct += p.eq(y).sum().item();
+          preds.set(p.toTypedArray(), at);
+          at += y.shape[0];
+        });
+        await breathe();
+        if (run.stopped) break;
+      }
+      if (run.stopped) break;
+      test_loss /= test_set.length;
+      const accuracy = correct / test_set.length;
+      lastAccuracy = accuracy;
+      if (scheduler && !sched.perBatch) {
+        if (sched.name === 'ReduceLROnPlateau') scheduler.step(s.monitor === 'test_acc' ? accuracy : test_loss);
+        else scheduler.step();
+      }
+      post({ type: 'epoch', epoch, test_loss, accuracy, preds, lr: optimizer.param_groups[0].lr }, [preds.buffer]);
+    }
+    post({ type: run.stopped ? 'stopped' : 'done', accuracy: lastAccuracy, seconds: (performance.now() - started) / 1000,
+      trained: modelInfo.trained });
+  } finally {
+    run = null;
+  }
+}
