@@ -6,10 +6,13 @@
 // usage (from the repo root, after ./build.sh wasm and `cd bench && npm install`):
 //   node bench/nets.mjs [--quick] [--only=kindling,tfjs-wasm,tfjs-cpu,torch] [--nets=A,B]
 //                       [--rounds=5] [--rep-ms=1500] [--warm-ms=2500] [--tfjs-cpu-ms=30000]
-//                       [--no-breakdown] [--json]
+//                       [--no-breakdown] [--profile] [--kindling=path/to/index.js] [--json]
 //   --quick        2 rounds of 400 ms, shorter warm-up, tfjs-cpu training on net A skipped
 //   --only         systems to run (default: all that are available)
 //   --tfjs-cpu-ms  time box per tfjs-cpu job: at least one step, no more steps once spent
+//   --profile      also print kindling's self time by function for each job (V8 profiler)
+//   --kindling     the kindling entry to load (default: ../dist/index.js)
+//   --json         also print every number as one JSON line
 //
 // The work (as PyTorch's examples write it): batch 64 of random 1x28x28 inputs and random
 // labels in [0, 10); SGD(lr=0.01, momentum=0.9) + CrossEntropyLoss.
@@ -222,12 +225,51 @@ function kindlingBreakdown(k, net = 'A', steps = quick ? 3 : 7) {
   return { net, steps, rows };
 }
 
+/**
+ * Self time by function over `ms` of warm calls of each kindling job, from V8's sampling
+ * profiler (node:inspector). dist/kindling.wasm carries no function names, so its functions
+ * show as wasm-function[i]; point --kindling at a build made with emcc --profiling-funcs to
+ * see names (bench/README.md says how).
+ */
+async function kindlingProfile(jobs, ms) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  const out = [];
+  for (const job of jobs) {
+    await session.post('Profiler.start');
+    await timedRep(job.fn, ms);
+    const { profile } = await session.post('Profiler.stop');
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const { functionName, url } = byId.get(id).callFrame;
+      if (functionName === 'dispatch' && !url) return; // the inspector session's own call (Profiler.stop)
+      const where = url.startsWith('wasm://') ? 'wasm' : url ? 'js' : '';
+      const key = `${functionName || '(anonymous)'}${where ? ` (${where})` : ''}`;
+      const us = profile.timeDeltas[i] ?? 0;
+      self.set(key, (self.get(key) ?? 0) + us);
+      total += us;
+    });
+    const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([key, us]) => [key, (100 * us / total).toFixed(1)]);
+    out.push({ name: `${job.net} ${job.mode}`, rows });
+  }
+  await session.post('Profiler.disable');
+  session.disconnect();
+  return out;
+}
+
 // --- TensorFlow.js ------------------------------------------------------------------------
 
 function loadTfjs() {
   const require = createRequire(join(here, 'package.json'));
   const quiet = (fn) => { const warn = console.warn; console.warn = () => {}; try { return fn(); } finally { console.warn = warn; } };
   const tf = quiet(() => require('@tensorflow/tfjs-core'));
+  // PROD only gates warnings in tfjs-core 4.22 (here: the hint to install tfjs-node), not speed.
+  tf.env().set('PROD', true);
   require('@tensorflow/tfjs-backend-cpu');
   const wasm = require('@tensorflow/tfjs-backend-wasm');
   const tfl = require('@tensorflow/tfjs-layers');
@@ -497,6 +539,7 @@ torchServer?.close();
 
 let breakdown = null;
 if (kindling && !flags['no-breakdown'] && NETS.includes('A')) breakdown = kindlingBreakdown(kindling, 'A');
+const profiles = kindling && flags.profile ? await kindlingProfile(kindling.jobs, Math.max(REP_MS, 2000)) : null;
 
 if (T && only.includes('tfjs-cpu')) {
   log('tfjs-cpu (time-boxed) ...');
@@ -505,4 +548,12 @@ if (T && only.includes('tfjs-cpu')) {
 }
 meta[0] += `, at end ${os.loadavg()[0].toFixed(2)}`;
 console.log(report({ results, cpuResults, labels, notes, breakdown, meta }));
+if (profiles) {
+  console.log('\n### kindling: self time by function (V8 sampling profiler, warm calls; top 12)\n');
+  for (const { name, rows } of profiles) {
+    console.log(`| ${name}: function | % |\n|---|---:|`);
+    for (const [key, pct] of rows) console.log(`| ${key} | ${pct} |`);
+    console.log('');
+  }
+}
 if (flags.json) console.log(JSON.stringify({ wall: Object.fromEntries(results), cpu: Object.fromEntries(cpuResults) }));

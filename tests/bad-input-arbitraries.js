@@ -40,10 +40,13 @@ export const negativeSize = fc.integer({ min: -(2 ** 31), max: -1 });
 export const notABoolean = fc.oneof(fc.integer({ min: -3, max: 3 }), nonNumber);
 /** Not a Tensor, where a Tensor is required. */
 export const notATensor = fc.oneof(fc.integer(), fc.double(), nonNumber, fc.constantFrom({ shape: [2] }, [[1, 2]]));
+/** Names of Object.prototype members: a lookup `name in table` or `table[name]` finds them. */
+export const protoName = fc.constantFrom('toString', 'valueOf', 'constructor', '__proto__', 'hasOwnProperty', 'isPrototypeOf');
 /** dtype names kindling does not have. */
 export const badDtype = fc.oneof(
   fc.constantFrom('float16', 'half', 'float64', 'double', 'int8', 'uint8', 'complex64', 'bfloat16', 'Float32', ''),
-  fc.integer(), fc.constantFrom(null, {}, []),
+  protoName,
+  fc.integer(), fc.constantFrom({}, [], true), // null / undefined mean "the default dtype"
 );
 /** Option names that are not PyTorch's (camelCase slips, typos, made-up). */
 export const badOptionName = fc.oneof(
@@ -219,7 +222,9 @@ function describeValue(v) {
     if (typeof v === 'symbol' || typeof v === 'bigint' || typeof v === 'function') return String(v);
     if (v instanceof Map) return 'Map';
     if (v instanceof Date) return 'Date';
-    return JSON.stringify(v, (k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+    // non-finite numbers print bare (NaN, Infinity), not as the strings JSON would need
+    return JSON.stringify(v, (k, x) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${x}\u0000` : x))
+      .replace(/"\\u0000(.*?)\\u0000"/g, '$1');
   } catch {
     return String(v);
   }
@@ -240,7 +245,9 @@ export const show = (...values) => values.map(describeValue).join(', ');
  *             `ifError` and the name check when it does throw)
  *   run       () => result
  *   inputs    things to release afterwards (made before measuring)
- *   watch     values that must be bit-identical after a failed call
+ *   watch     values that must be bit-identical after a failed call (also after an accepted
+ *             one when watchAccepted is set: e.g. an optimizer step with no gradients)
+ *   acceptedAllocates  an accepted call may keep new state (not counted as a leak)
  *   residue   'known': a failed call may leave step-scoped intermediates (released by the
  *             memory rule two steps later; reported, not a leak)
  * Returns null when every invariant holds, else a description of what broke.
@@ -285,6 +292,8 @@ export function runCase(generator, c) {
       const problem = checkName(c, error.message);
       if (problem) return problem;
     }
+    if (!error && c.watchAccepted && JSON.stringify(picture(c.watch)) !== watched)
+      return `${c.label}: was accepted but changed what it must not change`;
     // (c): no tensor or byte left behind (an accepted call may legitimately keep state)
     if (!error && c.acceptedAllocates) return canaryOk();
     let after = torch.memory_stats();
@@ -361,7 +370,8 @@ function checkName(c, message) {
  * Runs a generator: fc.assert over its arbitrary with the suite's seed (offset by the
  * generator's index so each generator draws its own stream) and RUNS runs.
  */
-export function check(name, index, arbitrary, makeCase, runs = RUNS) {
+export function check(name, index, arbitrary, makeCase, runs) {
+  runs ??= RUNS;
   const seed = SEED + index;
   const details = fc.check(
     fc.property(arbitrary, (args) => {

@@ -31,7 +31,7 @@ import assert from 'node:assert/strict';
 import {
   badDtype, badOptionName, beyondInt32, boolTensor, dimOutOfRange, fc, floatTensor, intTensor, negativeSize,
   nonBroadcastablePair, nonInteger, nonNumber, notABoolean, notAFiniteNumber, notAnInteger, notATensor,
-  releasedTensor, show, shape, summary, check, tooLargeShape, tooManyDims, torch, totals,
+  protoName, releasedTensor, RUNS, show, shape, summary, check, tooLargeShape, tooManyDims, torch, totals,
 } from './bad-input-arbitraries.js';
 
 const { nn, F, optim } = torch;
@@ -40,6 +40,27 @@ const { nn, F, optim } = torch;
 // Generators that expose bugs in src/ (see the report of issue 7). Skipped unless
 // KINDLING_BAD_INPUTS_KNOWN_BUGS=1; each entry says what is expected and what happens.
 const KNOWN_BUGS = {
+  'losses: reduction named like an Object.prototype property':
+    'F.mse_loss(x, y, {reduction: "toString"}) (also "valueOf", "constructor", "__proto__", ... and every loss ' +
+    'function and loss module) is accepted and behaves as reduction "none": nn/loss.js reductionCode() tests ' +
+    '`reduction in REDUCTIONS`, which finds Object.prototype members, and passes the function to the core as 0.',
+  'F.conv2d: groups that is not an integer':
+    'F.conv2d(x, w, {groups: "x"}) throws RangeError "groups must be a positive integer, got x" (a value of the ' +
+    'wrong kind: TypeError, as for stride / padding / dilation), and {groups: Symbol()} throws a bare ' +
+    '"TypeError: Cannot convert a Symbol value to a string" from the message template (nn/functional.js conv2d).',
+  'adaptive_avg_pool2d: output size that is a number but not an integer':
+    'F.adaptive_avg_pool2d(x, 2.5) / (x, NaN) throw RangeError "output_size must be positive integers, got 2.5" ' +
+    '(NaN and Infinity print as "got null": JSON.stringify); a non-integer size is a TypeError everywhere else ' +
+    '(conv / pool kernel_size via args.js pair()) (nn/functional.js adaptive_avg_pool2d).',
+  'creation: requires_grad that is not a boolean':
+    'torch.zeros([2], {requires_grad: "yes"}) (and ones/rand/randn/full/tensor) is accepted as true, and ' +
+    '{requires_grad: 1} too; Tensor.requires_grad_("yes") is a TypeError. creation.js finish() tests truthiness.',
+  'DataLoader: batch_size that is not a number':
+    'new DataLoader(ds, {batch_size: "x"}) throws RangeError ("should be a positive integer value"): a value of ' +
+    'the wrong kind is a TypeError elsewhere (utils/data.js DataLoader constructor).',
+  'random_split: negative lengths':
+    'random_split(ds, [-1, n + 1]) throws TypeError "expected non-negative integer lengths": a negative length ' +
+    'is a value out of range (RangeError), like "Fraction at index i is not between 0 and 1" (utils/data.js).',
   '*_like: released input':
     'torch.zeros_like(t) / ones_like / rand_like / randn_like / full_like of a released t return a new ' +
     'tensor instead of throwing the released-tensor Error: creation.js like() reads only the cached shape ' +
@@ -78,10 +99,11 @@ const KNOWN_BUGS = {
     'w.uniform_() / w.normal_() on a leaf with requires_grad are accepted (fill_ and copy_ reject it, as ' +
     'PyTorch does: "a leaf Variable that requires grad is being used in an in-place operation").',
   'conv2d: padding or dilation near int32 overflow':
-    'F.conv2d(x, w, null, 1, 2**31 - 1) is accepted with a wrong output shape, and padding 2**30 reports a ' +
-    'negative "padded input size": src/kernels/conv2d.c out_size() truncates a long long > INT_MAX to int ' +
-    '(OH wraps), conv2d_workspace/im2col compute H + pt + pb in int (signed overflow), and ' +
-    'src/nn/conv2d.c conv_shape() prints sums that overflow. Expected RangeError (too large).',
+    'F.conv2d(x[1,1,8,8], w[1,1,3,3], null, 1, 2**31 - 1) is accepted with output [1, 1, 4, 4] and writes out of ' +
+    'bounds (native ASan build: signed overflow at src/kernels/conv2d.c:121 ws_layout and :362 (H + pt + pb), ' +
+    'then heap-buffer-overflow in copy_exact, conv2d.c:280, from the padded im2col path); out_size() truncates a ' +
+    'long long above INT_MAX to int. Padding 2**30 or dilation 2**30 report a negative size or kernel ' +
+    '(signed overflow in src/nn/conv2d.c:47-51, conv_shape). Expected RangeError (too large).',
   'BatchNorm forward that fails in training':
     'BatchNorm2d(3)(x of 4 channels) in training mode throws, but num_batches_tracked was already ' +
     'incremented (layers.js BatchNorm.forward fills it before F.batch_norm checks the input).',
@@ -119,8 +141,8 @@ const module = (m) => (bag.push(m), m);
 
 const generators = [];
 /** gen(name, arbitrary, args => case): see runCase in bad-input-arbitraries.js. */
-function gen(name, arbitrary, make) {
-  generators.push({ name, arbitrary, make: (args) => { bag = []; const c = make(args); c.inputs = bag; return c; } });
+function gen(name, arbitrary, make, { runs } = {}) {
+  generators.push({ name, arbitrary, runs, make: (args) => { bag = []; const c = make(args); c.inputs = bag; return c; } });
 }
 const RELEASED_MESSAGE = /^This tensor was released: .+\. Its numbers are gone\.$/;
 const LOAD_MESSAGE = /^Error\(s\) in loading state_dict for \w+:/;
@@ -565,10 +587,11 @@ gen('item: tensor that does not have exactly one element', shape({ minSize: 0 })
 const READERS = ['item', 'tolist', 'toTypedArray', 'backward', 'sum', 'relu', 'reshape', 'clone', 'detach', 'fill_', 'copy_', 'requires_grad_', 'grad', 'to', 'float', 'long', 'softmax', 'matmul', 'index_select', 'narrow', 'transpose', 'permute', 'expand', 'uniform_', 'normal_'];
 gen('released tensor used as self', pick(...READERS), (op) => {
   const x = RELEASED([1]);
+  const other = F32([1]), index = I64([1], 1);
   const runs = {
-    backward: () => x.backward(), reshape: () => x.reshape(1), fill_: () => x.fill_(1), copy_: () => x.copy_(F32([1])),
-    grad: () => x.grad, to: () => x.to('int64'), softmax: () => x.softmax(0), matmul: () => x.matmul(F32([1])),
-    index_select: () => x.index_select(0, I64([1], 1)), narrow: () => x.narrow(0, 0, 1), transpose: () => x.transpose(0, 0),
+    backward: () => x.backward(), reshape: () => x.reshape(1), fill_: () => x.fill_(1), copy_: () => x.copy_(other),
+    grad: () => x.grad, to: () => x.to('int64'), softmax: () => x.softmax(0), matmul: () => x.matmul(other),
+    index_select: () => x.index_select(0, index), narrow: () => x.narrow(0, 0, 1), transpose: () => x.transpose(0, 0),
     permute: () => x.permute(0), expand: () => x.expand(2),
   };
   return { call: op, expect: Error, message: RELEASED_MESSAGE, label: `<released>.${op}()`, run: runs[op] ?? (() => x[op]()) };
@@ -707,7 +730,8 @@ gen('Dropout: p that is not a number', fc.tuple(pick('Dropout', 'F.dropout'), no
 
 gen('Sequential / add_module / train: arguments that are not modules or booleans', fc.tuple(fc.nat(2), notATensor), ([kind, bad]) => {
   const m = module(new nn.Linear(2, 2));
-  const runs = [() => new nn.Sequential(m, bad), () => m.add_module('x', bad), () => m.train(bad)];
+  // add_module('x', null) is valid (PyTorch registers None): use a non-null value there
+  const runs = [() => new nn.Sequential(m, bad), () => m.add_module('x', bad ?? 3), () => m.train(bad)];
   return {
     call: ['Sequential', 'add_module', 'train'][kind], expect: TypeError, label: `${['Sequential', 'add_module', 'train'][kind]}(${show(bad)})`,
     run: runs[kind], watch: [m.weight],
@@ -747,10 +771,14 @@ gen('pooling forward: wrong rank, kernel too large, bad kernel', fc.tuple(pick('
     return { call: fn, expect, label: `${name}(${show(k)})(x${show(x.shape)})`, run };
   });
 
-gen('adaptive_avg_pool2d: output size that is not a positive integer', fc.oneof(fc.integer({ min: -5, max: 0 }), badDim.filter((v) => !Array.isArray(v))), (size) => {
+gen('adaptive_avg_pool2d: output size that is not a positive integer', fc.oneof(fc.integer({ min: -5, max: 0 }), fc.string({ maxLength: 3 }), pick(new Map(), Symbol('s'), 3n, [1, 2, 3])), (size) => {
   const x = F32([1, 1, 4, 4]);
-  const ok = typeof size === 'number' && Number.isFinite(size);
-  return { call: 'adaptive_avg_pool2d', expect: ok ? RangeError : TypeError, label: `F.adaptive_avg_pool2d(x, ${show(size)})`, run: () => F.adaptive_avg_pool2d(x, size) };
+  return { call: 'adaptive_avg_pool2d', expect: typeof size === 'number' ? RangeError : TypeError, label: `F.adaptive_avg_pool2d(x, ${show(size)})`, run: () => F.adaptive_avg_pool2d(x, size) };
+});
+
+gen('adaptive_avg_pool2d: output size that is a number but not an integer', nonInteger, (size) => {
+  const x = F32([1, 1, 4, 4]);
+  return { call: 'adaptive_avg_pool2d', expect: TypeError, label: `F.adaptive_avg_pool2d(x, ${show(size)})`, run: () => F.adaptive_avg_pool2d(x, size) };
 });
 
 gen('BatchNorm forward: wrong rank', fc.tuple(pick('BatchNorm1d', 'BatchNorm2d'), shape({ minDims: 1, maxDims: 5 })).filter(([n, s]) => (n === 'BatchNorm2d' ? s.length !== 4 : s.length !== 2 && s.length !== 3)),
@@ -766,14 +794,19 @@ gen('BatchNorm forward that fails in training', fc.tuple(pick('BatchNorm1d', 'Ba
   return { call: 'batch_norm', names: [name], expect: Error, label: `nn.${name}(3)(x${show(x.shape)})`, run: () => m(x), watch: [m.weight, m.bias, ...m.buffers()] };
 });
 
-gen('F.conv2d: bad stride, padding, dilation or groups', fc.tuple(pick('stride', 'padding', 'dilation', 'groups'), fc.oneof(fc.integer({ min: -4, max: 0 }), badDim.filter((v) => !(v instanceof Date) && !Array.isArray(v)))),
-  ([name, v]) => {
-    const x = F32([1, 2, 5, 5]), w = F32([2, 2, 3, 3]);
-    const intV = typeof v === 'number' && Number.isInteger(v);
-    if (name === 'padding' && intV && v === 0) v = -1;
-    const expect = name === 'groups' ? RangeError : intV ? RangeError : name === 'padding' && typeof v === 'string' ? TypeError : TypeError;
-    return { call: 'conv2d', expect, label: `F.conv2d(x, w, {${name}: ${show(v)}})`, run: () => F.conv2d(x, w, { [name]: v }) };
-  });
+gen('F.conv2d: bad stride, padding, dilation or groups', fc.oneof(
+  fc.tuple(pick('stride', 'padding', 'dilation'), fc.oneof(fc.integer({ min: -4, max: 0 }), badDim.filter((v) => !(v instanceof Date) && !Array.isArray(v)))),
+  fc.tuple(fc.constant('groups'), fc.integer({ min: -4, max: 0 }))), ([name, v]) => {
+  const x = F32([1, 2, 5, 5]), w = F32([2, 2, 3, 3]);
+  const intV = typeof v === 'number' && Number.isInteger(v);
+  if (name === 'padding' && intV && v === 0) v = -1;
+  return { call: 'conv2d', expect: intV ? RangeError : TypeError, label: `F.conv2d(x, w, {${name}: ${show(v)}})`, run: () => F.conv2d(x, w, { [name]: v }) };
+});
+
+gen('F.conv2d: groups that is not an integer', badDim.filter((v) => !(v instanceof Date) && !Array.isArray(v)), (groups) => {
+  const x = F32([1, 2, 5, 5]), w = F32([2, 2, 3, 3]);
+  return { call: 'conv2d', expect: TypeError, label: `F.conv2d(x, w, {groups: ${show(groups)}})`, run: () => F.conv2d(x, w, { groups }) };
+});
 
 gen('conv2d: padding or dilation near int32 overflow', fc.tuple(pick('padding', 'dilation'), fc.integer({ min: 2 ** 29, max: 2 ** 31 - 1 })), ([name, v]) => {
   const x = F32([1, 1, 8, 8]), w = F32([1, 1, 3, 3]);
@@ -782,8 +815,8 @@ gen('conv2d: padding or dilation near int32 overflow', fc.tuple(pick('padding', 
 
 gen('F functions: input that is not a Tensor', fc.tuple(pick('linear', 'conv2d', 'max_pool2d', 'avg_pool2d', 'relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'dropout', 'gelu', 'batch_norm', 'flatten', 'leaky_relu', 'elu'), notATensor),
   ([fn, bad]) => {
-    const w = F32([3, 3]);
-    const runs = { linear: () => F.linear(bad, w), conv2d: () => F.conv2d(bad, F32([1, 1, 1, 1])), max_pool2d: () => F.max_pool2d(bad, 2), avg_pool2d: () => F.avg_pool2d(bad, 2), softmax: () => F.softmax(bad, 0), log_softmax: () => F.log_softmax(bad, 0), batch_norm: () => F.batch_norm(bad, null, null) };
+    const w = F32([3, 3]), w4 = F32([1, 1, 1, 1]);
+    const runs = { linear: () => F.linear(bad, w), conv2d: () => F.conv2d(bad, w4), max_pool2d: () => F.max_pool2d(bad, 2), avg_pool2d: () => F.avg_pool2d(bad, 2), softmax: () => F.softmax(bad, 0), log_softmax: () => F.log_softmax(bad, 0), batch_norm: () => F.batch_norm(bad, null, null) };
     return { call: fn, expect: TypeError, label: `F.${fn}(${show(bad)})`, run: runs[fn] ?? (() => F[fn](bad)) };
   });
 
@@ -821,12 +854,18 @@ gen('class losses: weight of the wrong shape or dtype', fc.tuple(pick(...CLASS_L
   return { call: fn, expect: wrongShape ? Error : TypeError, label: `F.${fn}(x, y, weight ${show(w)})`, run: () => F[fn](x, y, w) };
 });
 
-gen('losses: reduction that does not exist', fc.tuple(pick(...CLASS_LOSSES, ...POINT_LOSSES), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constantFrom(null, true)).filter((r) => !['none', 'mean', 'sum', 'batchmean'].includes(r) && r !== null)),
+gen('losses: reduction that does not exist', fc.tuple(pick(...CLASS_LOSSES, ...POINT_LOSSES), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.constantFrom(true, [])).filter((r) => !['none', 'mean', 'sum', 'batchmean'].includes(r) && !(r in Object.prototype))),
   ([fn, reduction]) => {
-    const x = F32([2, 3]);
+    const x = hold(torch.rand([2, 3]));
     const y = CLASS_LOSSES.includes(fn) ? I64([2], 3) : hold(torch.rand([2, 3]));
     return { call: fn, expect: RangeError, label: `F.${fn}(x, y, {reduction: ${show(reduction)}})`, run: () => F[fn](x, y, { reduction }) };
   });
+
+gen('losses: reduction named like an Object.prototype property', fc.tuple(pick(...CLASS_LOSSES, ...POINT_LOSSES), protoName), ([fn, reduction]) => {
+  const x = hold(torch.rand([2, 3]));
+  const y = CLASS_LOSSES.includes(fn) ? I64([2], 3) : hold(torch.rand([2, 3]));
+  return { call: fn, expect: RangeError, label: `F.${fn}(x, y, {reduction: '${reduction}'})`, run: () => F[fn](x, y, { reduction }) };
+});
 
 gen('loss modules: reduction that does not exist', fc.tuple(pick('CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'BCELoss', 'SmoothL1Loss', 'HuberLoss', 'KLDivLoss', 'BCEWithLogitsLoss'), fc.string({ maxLength: 6 }).filter((r) => !['none', 'mean', 'sum', 'batchmean'].includes(r))),
   ([name, reduction]) => ({ call: name, expect: RangeError, label: `new nn.${name}({reduction: ${show(reduction)}})`, run: () => new nn[name]({ reduction }) }));
@@ -881,7 +920,7 @@ const OPTIMIZERS = {
   Adagrad: { lr: 0.01, hyper: ['lr', 'lr_decay', 'eps', 'weight_decay', 'initial_accumulator_value'] },
 };
 const OPT_NAMES = Object.keys(OPTIMIZERS);
-const badHyper = fc.oneof(fc.double({ min: -1e6, max: -1e-12, noNaN: true }), fc.constant(NaN), fc.constant(-Infinity), nonNumber.filter((v) => v !== null || true));
+const badHyper = fc.oneof(fc.double({ min: -1e6, max: -1e-12, noNaN: true }), fc.constant(NaN), fc.constant(-Infinity), nonNumber);
 const hyperExpect = (v) => (typeof v === 'number' ? RangeError : TypeError);
 
 gen('optimizer constructors: hyperparameter negative, NaN or not a number', fc.tuple(pick(...OPT_NAMES), fc.nat(), badHyper), ([name, at, v]) => {
@@ -942,8 +981,10 @@ gen('optimizer step after a bad param_groups edit', fc.tuple(pick(...OPT_NAMES),
   const { w, b, opt } = trainedOptimizer(name);
   const keys = [...OPTIMIZERS[name].hyper, ...(name.startsWith('Adam') ? ['betas'] : [])];
   const key = keys[at % keys.length];
-  opt.param_groups[0][key] = key === 'betas' ? (typeof v === 'number' ? [0.9, v] : v) : v;
-  const expect = key === 'betas' ? (typeof v === 'number' ? RangeError : TypeError) : hyperExpect(v);
+  const value = key === 'betas' && typeof v === 'number' ? [0.9, v] : v;
+  opt.param_groups[0][key] = value;
+  const pairOfNumbers = Array.isArray(value) && value.length === 2 && value.every((b) => typeof b === 'number');
+  const expect = key === 'betas' ? (pairOfNumbers ? RangeError : TypeError) : hyperExpect(v);
   return { call: name, names: [`${name}.step`], expect, label: `${name}: param_groups[0].${key} = ${show(v)}; step()`, run: () => opt.step(), watch: [w, b, opt.state, opt.param_groups] };
 });
 
@@ -964,7 +1005,7 @@ gen('optimizer step before any backward (valid: a no-op)', pick(...OPT_NAMES), (
   const w = PARAM([2, 2]);
   const opt = new optim[name]([w], { lr: 0.1 });
   bag.push(opt);
-  return { call: `${name}.step`, expect: 'either', label: `${name}.step() before backward`, run: () => opt.step(), watch: [w], acceptedAllocates: name === 'Adagrad' };
+  return { call: `${name}.step`, expect: 'either', label: `${name}.step() before backward`, run: () => opt.step(), watch: [w], watchAccepted: true, acceptedAllocates: name === 'Adagrad' };
 });
 
 gen('optimizer step with a released parameter', pick(...OPT_NAMES), (name) => {
@@ -1032,6 +1073,222 @@ gen('Module.load_state_dict with a released tensor', fc.boolean(), (weightReleas
   return { call: 'load_state_dict', expect: Error, message: RELEASED_MESSAGE, label: `load_state_dict with a released ${weightReleased ? 'weight' : 'bias'}`, run: () => m.load_state_dict(sd), watch: [m.weight, m.bias] };
 });
 
+// --- optim.lr_scheduler ---------------------------------------------------------------------
+const S = optim.lr_scheduler;
+/** An SGD optimizer over one kept parameter (momentum, so CyclicLR / OneCycleLR accept it). */
+function sgd(lr = 0.1) {
+  const w = PARAM([3]);
+  const opt = new optim.SGD([w], { lr, momentum: 0.9 });
+  bag.push(opt);
+  return opt;
+}
+// [class, options, expected class]: every option value is out of its domain or of the wrong kind
+const SCHEDULER_BAD = [
+  ['StepLR', { step_size: 0 }, RangeError], ['StepLR', { step_size: -3 }, RangeError], ['StepLR', { step_size: 'x' }, TypeError],
+  ['StepLR', { step_size: 2, gamma: 'x' }, TypeError], ['StepLR', { step_size: 2, last_epoch: -5 }, RangeError],
+  ['StepLR', { step_size: 2, verbose: 'yes' }, TypeError],
+  ['MultiStepLR', { milestones: 'x' }, TypeError], ['MultiStepLR', { milestones: [1, 'x'] }, TypeError], ['MultiStepLR', { milestones: [1.5] }, TypeError],
+  ['ConstantLR', { factor: 2 }, RangeError], ['ConstantLR', { factor: -1 }, RangeError], ['ConstantLR', { factor: 'x' }, TypeError],
+  ['ConstantLR', { total_iters: -1 }, RangeError],
+  ['LinearLR', { start_factor: 1.5 }, RangeError], ['LinearLR', { end_factor: -0.5 }, RangeError], ['LinearLR', { total_iters: 'x' }, TypeError],
+  ['ExponentialLR', { gamma: 'x' }, TypeError], ['ExponentialLR', { gamma: null }, TypeError],
+  ['PolynomialLR', { power: 'x' }, TypeError], ['PolynomialLR', { total_iters: -2 }, RangeError],
+  ['CosineAnnealingLR', { T_max: 0 }, RangeError], ['CosineAnnealingLR', { T_max: -5 }, RangeError], ['CosineAnnealingLR', { T_max: 'x' }, TypeError],
+  ['CosineAnnealingWarmRestarts', { T_0: 0 }, RangeError], ['CosineAnnealingWarmRestarts', { T_0: 1.5 }, RangeError],
+  ['CosineAnnealingWarmRestarts', { T_0: 2, T_mult: 0 }, RangeError], ['CosineAnnealingWarmRestarts', { T_0: 'x' }, TypeError],
+  ['CyclicLR', { base_lr: 0.01, max_lr: 0.1, mode: 'x' }, RangeError], ['CyclicLR', { base_lr: 0.01, max_lr: 0.1, step_size_up: 0 }, RangeError],
+  ['CyclicLR', { base_lr: 0.01, max_lr: 0.1, scale_fn: 3 }, TypeError],
+  ['OneCycleLR', { max_lr: 0.1 }, TypeError], ['OneCycleLR', { max_lr: 0.1, total_steps: 10, pct_start: 2 }, RangeError],
+  ['OneCycleLR', { max_lr: 0.1, total_steps: 10, anneal_strategy: 'x' }, RangeError],
+  ['LambdaLR', { lr_lambda: 3 }, TypeError], ['LambdaLR', { lr_lambda: [() => 1, () => 1] }, RangeError],
+  ['MultiplicativeLR', { lr_lambda: 'x' }, TypeError],
+  ['ReduceLROnPlateau', { factor: 1.5 }, RangeError], ['ReduceLROnPlateau', { mode: 'x' }, RangeError],
+  ['ReduceLROnPlateau', { threshold_mode: 'x' }, RangeError], ['ReduceLROnPlateau', { patience: 'x' }, TypeError],
+  ['ReduceLROnPlateau', { min_lr: [0, 0] }, RangeError],
+];
+const SCHEDULER_OK = {
+  StepLR: { step_size: 2 }, MultiStepLR: { milestones: [2] }, ConstantLR: {}, LinearLR: {}, ExponentialLR: { gamma: 0.9 },
+  PolynomialLR: {}, CosineAnnealingLR: { T_max: 5 }, CosineAnnealingWarmRestarts: { T_0: 2 },
+  CyclicLR: { base_lr: 0.01, max_lr: 0.1 }, OneCycleLR: { max_lr: 0.1, total_steps: 10 }, LambdaLR: { lr_lambda: () => 0.5 },
+  MultiplicativeLR: { lr_lambda: () => 0.9 }, ReduceLROnPlateau: {},
+};
+const SCHEDULERS = Object.keys(SCHEDULER_OK);
+
+gen('lr_scheduler constructors: hyperparameters out of domain or of the wrong kind', fc.nat(SCHEDULER_BAD.length - 1), (i) => {
+  const [name, options, expect] = SCHEDULER_BAD[i];
+  const opt = sgd();
+  return { call: name, expect, label: `new lr_scheduler.${name}(opt, ${show(options)})`, run: () => new S[name](opt, options), watch: [opt.param_groups] };
+});
+
+gen('lr_scheduler constructors: optimizer that is not an Optimizer', fc.tuple(pick(...SCHEDULERS), notATensor.filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype))),
+  ([name, bad]) => ({ call: name, expect: TypeError, label: `new lr_scheduler.${name}(${show(bad)}, ...)`, run: () => new S[name](bad, SCHEDULER_OK[name]) }));
+
+gen('lr_scheduler constructors: unknown option', fc.tuple(pick(...SCHEDULERS), badOptionName), ([name, opt]) => {
+  const o = sgd();
+  return { call: name, expect: TypeError, label: `new lr_scheduler.${name}(opt, {${opt}: 1})`, run: () => new S[name](o, { ...SCHEDULER_OK[name], [opt]: 1 }), watch: [o.param_groups] };
+});
+
+gen('lr_scheduler.step: epoch that is not a finite number', fc.tuple(pick(...SCHEDULERS.filter((n) => n !== 'ReduceLROnPlateau' && n !== 'OneCycleLR' && n !== 'CyclicLR')), notAFiniteNumber.filter((v) => v !== null)),
+  ([name, epoch]) => {
+    const opt = sgd();
+    const sched = new S[name](opt, SCHEDULER_OK[name]);
+    opt.step();
+    return { call: `${name}.step`, expect: TypeError, label: `${name}.step(${show(epoch)})`, run: () => sched.step(epoch), watch: [opt.param_groups] };
+  });
+
+gen('ReduceLROnPlateau.step: metric that is not a finite number', fc.oneof(fc.constantFrom(NaN, Infinity, -Infinity), nonNumber.filter((v) => v !== undefined), fc.constant('tensor')), (metric) => {
+  const opt = sgd();
+  const sched = new S.ReduceLROnPlateau(opt, { patience: 0 });
+  sched.step(1.0);
+  const value = metric === 'tensor' ? F32([2]) : metric;
+  const finiteKind = typeof metric === 'number' || metric === 'tensor';
+  return {
+    call: 'ReduceLROnPlateau.step', names: ['item'], expect: finiteKind ? RangeError : TypeError, label: `ReduceLROnPlateau.step(${show(value)})`,
+    run: () => sched.step(value), watch: [opt.param_groups, { best: sched.best, bad: sched.num_bad_epochs, epoch: sched.last_epoch }],
+  };
+});
+
+gen('lr_scheduler.step after param_groups[i].lr was set to a non-number', fc.tuple(pick('StepLR', 'ExponentialLR', 'CosineAnnealingLR', 'MultiStepLR'), nonNumber), ([name, lr]) => {
+  const opt = sgd();
+  const sched = new S[name](opt, SCHEDULER_OK[name]);
+  opt.step();
+  opt.param_groups[0].lr = lr;
+  return { call: `${name}.step`, names: [name], expect: TypeError, label: `${name}: lr = ${show(lr)}; step()`, run: () => sched.step(), watch: [opt.param_groups.map((g) => ({ ...g, params: null }))] };
+});
+
+gen('SequentialLR / ChainedScheduler: bad composition', fc.nat(4), (kind) => {
+  const opt = sgd(), other = sgd();
+  const a = new S.ExponentialLR(opt, 0.9), b = new S.ExponentialLR(opt, 0.5), c = new S.ExponentialLR(other, 0.5);
+  const runs = [
+    ['SequentialLR', RangeError, () => new S.SequentialLR(opt, [a, b], [1, 2])],
+    ['SequentialLR', TypeError, () => new S.SequentialLR(opt, 'x', [1])],
+    ['SequentialLR', Error, () => new S.SequentialLR(opt, [a, c], [1])],
+    ['ChainedScheduler', TypeError, () => new S.ChainedScheduler([])],
+    ['ChainedScheduler', Error, () => new S.ChainedScheduler([a, c])],
+  ];
+  const [call, expect, run] = runs[kind];
+  return { call, expect, label: `${call} case ${kind}`, run, watch: [opt.param_groups, other.param_groups] };
+});
+
+gen('lr_scheduler.load_state_dict: not a state dict', fc.tuple(pick('StepLR', 'CosineAnnealingLR', 'ReduceLROnPlateau', 'OneCycleLR'), fc.oneof(fc.constantFrom(null, 3, 'x', [1, 2]), fc.string())),
+  ([name, bad]) => {
+    const opt = sgd();
+    const sched = new S[name](opt, SCHEDULER_OK[name]);
+    return { call: `${name}.load_state_dict`, expect: TypeError, label: `${name}.load_state_dict(${show(bad)})`, run: () => sched.load_state_dict(bad), watch: [opt.param_groups, sched.state_dict()] };
+  });
+
+// --- utils.data --------------------------------------------------------------------------------
+const { data } = torch.utils;
+
+gen('TensorDataset: tensors that do not line up, or are not tensors', fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.nat(2), notATensor), ([n, d, kind, bad]) => {
+  const x = F32([n, 2]);
+  const others = [F32([n + d, 1]), bad, hold(torch.full([], 1.5))][kind];
+  return {
+    call: 'TensorDataset', expect: kind === 1 ? TypeError : RangeError, label: `new TensorDataset(x[${n}, 2], ${show(others)})`,
+    run: () => new data.TensorDataset(x, others),
+  };
+});
+
+gen('TensorDataset.getitem: index out of range or not an integer', fc.tuple(fc.integer({ min: 1, max: 6 }), fc.oneof(fc.integer({ min: 6, max: 2 ** 31 }), fc.integer({ min: -(2 ** 31), max: -7 }), notAnInteger)),
+  ([n, index]) => {
+    const ds = new data.TensorDataset(F32([n, 2]), I64([n], 2));
+    const ok = typeof index === 'number' && Number.isInteger(index);
+    return { call: 'TensorDataset', expect: ok ? RangeError : TypeError, label: `TensorDataset(${n} rows).getitem(${show(index)})`, run: () => ds.getitem(index) };
+  });
+
+gen('DataLoader: options out of domain, of the wrong kind, or in conflict', fc.tuple(fc.nat(8), badOptionName), ([kind, name]) => {
+  const ds = new data.TensorDataset(F32([6, 2]), I64([6], 2));
+  const cases = [
+    [RangeError, { batch_size: 0 }], [RangeError, { batch_size: -4 }], [RangeError, { batch_size: 2.5 }],
+    [TypeError, { shuffle: 'yes' }], [TypeError, { drop_last: 1 }], [TypeError, { [name]: 2 }],
+    [Error, { sampler: new data.SequentialSampler(ds), shuffle: true }],
+    [Error, { batch_sampler: new data.BatchSampler(new data.SequentialSampler(ds), { batch_size: 2, drop_last: false }), batch_size: 3 }],
+    [RangeError, { num_workers: -1 }],
+  ];
+  const [expect, options] = cases[kind];
+  return { call: 'DataLoader', expect, label: `new DataLoader(ds, ${show(options)})`, run: () => new data.DataLoader(ds, options) };
+});
+
+gen('DataLoader: batch_size that is not a number', nonNumber.filter((v) => v !== null && v !== undefined), (bs) => {
+  const ds = new data.TensorDataset(F32([6, 2]));
+  return { call: 'DataLoader', expect: TypeError, label: `new DataLoader(ds, {batch_size: ${show(bs)}})`, run: () => new data.DataLoader(ds, { batch_size: bs }) };
+});
+
+gen('DataLoader iteration: samples that do not collate', fc.tuple(shape({ maxDims: 2 }), fc.integer({ min: 1, max: 3 }), fc.boolean()), ([s, k, notATensorSample]) => {
+  const samples = [F32(s), F32(s), notATensorSample ? 'x' : F32([...s.slice(0, -1), s[s.length - 1] + k])];
+  const loader = new data.DataLoader(samples, { batch_size: 3 });
+  return {
+    call: 'DataLoader', names: ['default_collate', 'stack'], expect: notATensorSample ? TypeError : RangeError, residue: 'known',
+    label: `DataLoader over ${show(...samples)}`, run: () => { for (const batch of loader) release([batch]); }, watch: samples.filter((x) => x instanceof torch.Tensor),
+  };
+});
+
+gen('random_split: lengths that do not add up, or are not lengths', fc.tuple(fc.integer({ min: 2, max: 9 }), fc.nat(4)), ([n, kind]) => {
+  const ds = new data.TensorDataset(F32([n, 1]));
+  // fractions that do not sum to 1 are read as lengths, which are not integers: TypeError
+  const cases = [[RangeError, [n, 1]], [TypeError, [0.7, 0.7]], [TypeError, 'x'], [TypeError, [1, 'x']], [TypeError, [n - 0.5, 0.5]]];
+  const [expect, lengths] = cases[kind];
+  return { call: 'random_split', expect, label: `random_split(ds of ${n}, ${show(lengths)})`, run: () => data.random_split(ds, lengths) };
+});
+
+gen('random_split: negative lengths', fc.integer({ min: 2, max: 9 }), (n) => {
+  const ds = new data.TensorDataset(F32([n, 1]));
+  return { call: 'random_split', expect: RangeError, label: `random_split(ds of ${n}, [-1, ${n + 1}])`, run: () => data.random_split(ds, [-1, n + 1]) };
+});
+
+// --- torch.save / torch.load ---------------------------------------------------------------------
+gen('save: values that cannot be saved', fc.nat(6), (kind) => {
+  const cyclic = {};
+  cyclic.self = cyclic;
+  const w = F32([2]), gone = RELEASED([2]);
+  const cases = [
+    [TypeError, 'a function', () => torch.save({ f: () => 1 })],
+    [TypeError, 'a symbol', () => torch.save({ s: Symbol('x') })],
+    [TypeError, 'a cycle', () => torch.save(cyclic)],
+    [TypeError, 'an unknown format', () => torch.save({ w }, { format: 'onnx' })],
+    [Error, 'a released tensor', () => torch.save({ w: gone })],
+    [TypeError, 'nested objects as safetensors', () => torch.save({ a: { b: w } }, { format: 'safetensors' })],
+    [TypeError, 'an unknown option', () => torch.save({ w }, { formats: 'pt' })],
+  ];
+  const [expect, what, run] = cases[kind];
+  return { call: 'save', expect, label: `torch.save(${what})`, run };
+});
+
+gen('load: something that is not bytes, or bad options', fc.oneof(notATensor.filter((v) => typeof v !== 'string'), fc.constant('options')), (bad) => {
+  const bytes = torch.save({ w: F32([2]) });
+  return bad === 'options'
+    ? { call: 'load', expect: TypeError, label: "torch.load(bytes, {map_location: 'cuda'})", run: () => torch.load(bytes, { map_location: 'cuda' }) }
+    : { call: 'load', expect: TypeError, label: `torch.load(${show(bad)})`, run: () => torch.load(bad) };
+});
+
+/** A .pt or .safetensors file of a small state dict, mutated: bytes flipped, cut or inserted. */
+const mutatedFile = fc.record({
+  format: pick('pt', 'safetensors'),
+  edits: fc.array(fc.record({ kind: pick('flip', 'set', 'cut', 'insert', 'truncate'), at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+});
+gen('load: corrupted .pt and .safetensors files (parser fuzz)', mutatedFile, ({ format, edits }) => {
+  const w = F32([3, 4]), b = F32([3]);
+  let bytes = Array.from(torch.save({ 'fc.weight': w, 'fc.bias': b, ...(format === 'pt' ? { meta: { lr: 0.1, names: ['a', 'b'] } } : {}) }, { format }));
+  for (const e of edits) {
+    const i = Math.min(bytes.length - 1, Math.floor(e.at * bytes.length));
+    if (e.kind === 'flip') bytes[i] ^= 1 << (e.byte % 8);
+    else if (e.kind === 'set') bytes[i] = e.byte;
+    else if (e.kind === 'cut') bytes.splice(i, 1 + (e.byte % 16));
+    else if (e.kind === 'insert') bytes.splice(i, 0, e.byte, e.byte ^ 0x5a);
+    else bytes = bytes.slice(0, i);
+  }
+  const file = Uint8Array.from(bytes);
+  return {
+    call: 'load', expect: 'either', ifError: Error, label: `torch.load(${format} file with ${show(edits.map((e) => e.kind))})`,
+    run: () => torch.load(file),
+  };
+}, { runs: RUNS * 10 }); // the parsers read untrusted bytes: fuzz them harder
+
+gen('creation: requires_grad that is not a boolean', fc.tuple(pick('zeros', 'ones', 'rand', 'randn', 'full', 'tensor'), notABoolean.filter((v) => v !== null && v !== 0)), ([fn, flag]) => ({
+  call: fn, expect: TypeError, label: `torch.${fn}(..., {requires_grad: ${show(flag)}})`,
+  run: () => (fn === 'full' ? torch.full([2], 1.5, { requires_grad: flag }) : fn === 'tensor' ? torch.tensor([1.5, 2.5], { requires_grad: flag }) : torch[fn]([2], { requires_grad: flag })),
+}));
+
 // ----------------------------------------------------------------------------------------
 before(() => {
   // Run in the loop regime (after a first step event), as a training script does: there a
@@ -1043,7 +1300,7 @@ before(() => {
 generators.forEach((g, index) => {
   const known = KNOWN_BUGS[g.name];
   test(g.name, { skip: known && !RUN_KNOWN ? `known bug in src/: ${known}` : false }, () => {
-    check(g.name, index, g.arbitrary, g.make);
+    check(g.name, index, g.arbitrary, g.make, g.runs);
   });
 });
 

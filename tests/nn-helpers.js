@@ -13,8 +13,9 @@ import { fixtureTensor, indexString } from './helpers.js';
 // batch-norm gradients are sums over N*H*W (and C*kh*kw) products that kindling's GEMM /
 // reduction kernels add in another order than oneDNN / ATen, so they get 1e-4.
 // atol (the floor near 0): a value that is a sum cancelling to ~0 carries the absolute
-// error of its terms (~1e-7 * sum|terms|), not of itself; with O(1) inputs and sums of
-// <= ~150 terms that is a few 1e-6 at most (seen: see the max errors printed after the run).
+// error of its terms (~1e-7 * sum|terms|), not of itself. Elementwise layers: 1e-6.
+// Conv / batch-norm gradients (sums of up to a few hundred O(1) terms): 1e-5, i.e. the
+// relative 1e-4 applies from |value| >= 0.1 (seen: 7e-6 absolute on values ~0.5).
 export const TOL = { rtol: 1e-5, atol: 1e-6 };
 export const TOL_SUMS = { rtol: 1e-4, atol: 1e-5 };
 
@@ -22,10 +23,11 @@ export const TOL_SUMS = { rtol: 1e-4, atol: 1e-5 };
 export function tolFor(family, what) {
   const isGrad = what !== 'output' && what !== 'buffer';
   if ((family === 'conv2d' || family.startsWith('batchnorm')) && isGrad) return TOL_SUMS;
-  // Convolution outputs are sums of up to C*kh*kw = 144 products (oneDNN adds them in
-  // another order): 1e-5 relative, with an absolute floor of 1e-5 for the outputs that
-  // cancel to near 0. Batch-norm outputs divide by sqrt(var + eps) computed from a sum.
-  if (family === 'conv2d' || family.startsWith('batchnorm') || family === 'linear') return { rtol: 1e-5, atol: 1e-5 };
+  // Convolution / linear outputs are sums of up to C*kh*kw = 144 products (oneDNN / BLAS
+  // add them in another order), batch-norm outputs divide by sqrt(var + eps) computed from
+  // a sum: 1e-5 relative, with an absolute floor of 3e-6 for outputs that cancel to near 0
+  // (seen: up to ~1.5e-6).
+  if (family === 'conv2d' || family.startsWith('batchnorm') || family === 'linear') return { rtol: 1e-5, atol: 3e-6 };
   // GELU(tanh)'s derivative for x < -4.5 is a tail of ~1e-6 made of 1 + tanh(u) and
   // 1 - tanh(u)^2 with tanh(u) ~ -1: in float32 PyTorch's tail is off by up to ~0.5e-6 and
   // becomes exactly 0 once tanh rounds to -1 (x = -5.06: PyTorch 0, float64 -1.3e-6,
@@ -56,7 +58,6 @@ export function disposeState(state) {
 
 // Known kindling bug (reported; remove this when src/js/nn/layers.js is fixed): Conv2d's
 // repr quotes a string padding (padding='same'), PyTorch prints padding=same.
-export const reprBug = (c) => c.module === 'Conv2d' && typeof c.kwargs.padding === 'string';
 
 /** Dropout with p > 0 in training: the kept / dropped pattern must be PyTorch's exactly. */
 export function assertSameMask(actual, expected, label) {
@@ -77,7 +78,7 @@ export function assertSameMask(actual, expected, label) {
  */
 export function replayLayerCase(torch, c, compare) {
   const m = makeModule(torch.nn, c);
-  if (!reprBug(c)) assert.equal(String(m), c.repr, 'repr');
+  assert.equal(String(m), c.repr, 'repr');
   const state = stateFromFixture(torch, c.state);
   const owned = [];
   try {

@@ -1,7 +1,8 @@
 // nn-layers.test.js: PyTorch parity of kindling's torch.nn layers (issue 3). Replays the
 // layer and functional cases of tests/fixtures/nn.json (made by
 // tests/fixtures/generate_nn.py from PyTorch): build the module with PyTorch's arguments,
-// check its repr, load PyTorch's weights with load_state_dict, then per step set train /
+// check its repr,
+// load PyTorch's weights with load_state_dict, then per step set train /
 // eval, seed the generator when the case did (dropout masks must then match exactly),
 // compare the output, backward (out * W).sum() and compare the gradients w.r.t. the input
 // and every parameter, and the buffers (running stats) after the step.
@@ -126,7 +127,7 @@ const seeded = (seed, make) => () => {
 };
 
 test('SIMD and scalar kernels agree on randomised shapes', async (t) => {
-  assert.ok(typeof torch.set_simd === 'function');
+  assert.equal(torch.simd_available(), true, 'dist/kindling.wasm was built without -msimd128');
   const r = prng(SIMD_SEED);
   const trials = [];
   for (let i = 0; i < 10; i++) {
@@ -184,7 +185,7 @@ test('SIMD and scalar kernels agree on randomised shapes', async (t) => {
       const make = trial.family === 'batchnorm' ? seeded(1000 + i, trial.make) : trial.make;
       const [simd, scalar] = bothPaths(() => runOnce(make, x, trial.shape, i));
       const sumFamily = trial.family === 'conv2d' || trial.family === 'batchnorm';
-      const tols = simd.map((_, j) => (j > 0 && sumFamily ? TOL_SUMS : sumFamily ? { rtol: 1e-5, atol: 1e-5 } : TOL));
+      const tols = simd.map((_, j) => (j > 0 && sumFamily ? TOL_SUMS : sumFamily ? { rtol: 1e-5, atol: 3e-6 } : TOL));
       const labels = simd.map((_, j) => (j === 0 ? 'output' : j === 1 ? 'grad of input' : `result ${j}`));
       compareSimd(simd, scalar, labels, tols, trial.family);
     });

@@ -3,11 +3,17 @@
 // for line), evaluation, and inference for the drawing canvas — so the page's main thread
 // only draws. It yields to its message queue between batches, so pause / stop / predict
 // are answered within one batch. Not here: anything about the DOM.
-import * as torch from './dist/index.js';
-import { loadDataset } from './lib/data-source.js';
-import { buildModel, disposeModule, parseLayers, serializeLayers } from './lib/model-spec.js';
-import { normOf, optimizerSpec, schedulerSpec } from './lib/codegen.js';
+// Messages that arrive while the imports below are still evaluating (kindling instantiates
+// its wasm with top-level await) would reach no listener and be lost, so the listener is
+// installed first, from this module's synchronous start, and queues them until ready.
+const early = [];
+let dispatch = null;
+self.addEventListener('message', ({ data }) => (dispatch ? dispatch(data) : early.push(data)));
 
+const torch = await import('./dist/index.js');
+const { loadDataset } = await import('./lib/data-source.js');
+const { buildModel, disposeModule, parseLayers, serializeLayers } = await import('./lib/model-spec.js');
+const { normOf, optimizerSpec, schedulerSpec, trainCount } = await import('./lib/codegen.js');
 const { nn, optim } = torch;
 
 const cache = new Map(); // dataset name -> Promise of loaded data
@@ -83,7 +89,7 @@ const handlers = {
 
 const post = (msg, transfer) => postMessage(msg, transfer);
 
-self.addEventListener('message', async ({ data: msg }) => {
+dispatch = async (msg) => {
   const handler = handlers[msg.type];
   try {
     if (!handler) throw new Error(`unknown request ${msg.type}`);
@@ -93,7 +99,8 @@ self.addEventListener('message', async ({ data: msg }) => {
     if (msg.id) post({ id: msg.id, error: error.message || String(error) });
     else post({ type: 'error', error: error.message || String(error) });
   }
-});
+};
+for (const msg of early.splice(0)) dispatch(msg);
 
 // --- models -------------------------------------------------------------------------------
 function ensureModel(layersText, seed, norm) {
@@ -140,8 +147,8 @@ async function trainRun({ settings: s, layers: layersText }) {
 
     torch.manual_seed(s.seed);
     const { train_set, test_set } = d.datasets(norm);
-    const train_data = s.subset < train_set.length
-      ? new torch.utils.data.Subset(train_set, [...Array(s.subset).keys()]) : train_set;
+    const n = trainCount(s, train_set.length);
+    const train_data = n < train_set.length ? new torch.utils.data.Subset(train_set, [...Array(n).keys()]) : train_set;
     const train_loader = new torch.utils.data.DataLoader(train_data, { batch_size: s.batch, shuffle: true });
     const test_loader = new torch.utils.data.DataLoader(test_set, { batch_size: 1000 });
 

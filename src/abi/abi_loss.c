@@ -17,7 +17,11 @@ static int32_t loss(int kind, int32_t input, int32_t target, int32_t weight, int
   if (lookup(input, name, "input", 0, &in) || lookup(target, name, "target", 0, &t) ||
       lookup(weight, name, "weight", 1, &w) || lookup(pos_weight, name, "pos_weight", 1, &pw))
     return k_last_status();
-  if (kind == LK_CROSS_ENTROPY && t->dtype == K_FLOAT32) kind = LK_CROSS_ENTROPY_PROB;
+  if (kind == LK_CROSS_ENTROPY && t->dtype == K_FLOAT32) {
+    if (ignore_index >= 0)
+      return k_fail(K_ERR_RUNTIME, "%s: ignore_index is not supported for floating point target", name);
+    kind = LK_CROSS_ENTROPY_PROB;
+  }
   return handle_new(op_loss(kind, in, t, w, pw, ignore_index, reduction, param, name));
 }
 

@@ -10,6 +10,10 @@ export const NORMS = {
 };
 export const normOf = (s) => NORMS[s.dataset][s.norm];
 
+/** Training images used: the subset, or all n there are (0 = all). */
+export const trainCount = (s, n) => (s.subset > 0 && s.subset < n ? s.subset : n);
+export const BUNDLED_TRAIN = 8000; // the size of the bundled training sets (scripts/prepare-data.mjs)
+
 const DATASET = { mnist: 'MNIST', fashion: 'FashionMNIST' };
 const BUNDLED = { mnist: 'data/mnist/', fashion: 'data/fashion-mnist/' };
 
@@ -103,7 +107,7 @@ export function sectionCode(section, s, ctx) {
 function dataCode(s, { t }) {
   const norm = normOf(s);
   const name = DATASET[s.dataset];
-  const subset = s.subset < 60000;
+  const subset = s.subset > 0;
   const py = [
     'import torch',
     'from torchvision import datasets, transforms',
@@ -129,7 +133,8 @@ function dataCode(s, { t }) {
     `  new transforms.ToTensor(),  // ${t('c.toTensor')}`,
     ...(norm ? [`  new transforms.Normalize([${norm[0]}], [${norm[1]}]),  // ${t('c.normalize')}`] : []),
     ']);',
-    `let train_set = await datasets.${name}.load({ train: true, transform });  // ${t('c.bundled', { dir: BUNDLED[s.dataset] })}`,
+    `// ${t('c.bundled', { dir: BUNDLED[s.dataset] })}`,
+    `let train_set = await datasets.${name}.load({ train: true, transform });`,
     `const test_set = await datasets.${name}.load({ train: false, transform });`,
     ...(subset ? [`train_set = new torch.utils.data.Subset(train_set, [...Array(${s.subset}).keys()]);  // ${t('c.subset', { n: s.subset })}`] : []),
     `const train_loader = new torch.utils.data.DataLoader(train_set, { batch_size: ${s.batch}, shuffle: true });`,
@@ -175,8 +180,8 @@ function criterionLines(s, counts, t, lang) {
   const render = (k, v) => (k === 'weight' ? (lang === 'py' ? 'weight=class_weights' : 'weight: class_weights')
     : lang === 'py' ? `${k}=${pyArg(v)}` : `${k}: ${jsArg(v)}`);
   const list = args.map(([k, v]) => render(k, v)).join(', ');
-  lines.push(lang === 'py' ? `criterion = nn.CrossEntropyLoss(${list})  # ${t('c.logits')}`
-    : `const criterion = new nn.CrossEntropyLoss(${list ? `{ ${list} }` : ''});  // ${t('c.logits')}`);
+  lines.push(lang === 'py' ? `# ${t('c.logits')}` : `// ${t('c.logits')}`);
+  lines.push(lang === 'py' ? `criterion = nn.CrossEntropyLoss(${list})` : `const criterion = new nn.CrossEntropyLoss(${list ? `{ ${list} }` : ''});`);
   return lines;
 }
 
@@ -275,15 +280,16 @@ function trainCode(s, ctx) {
 
 function inferCode(s, { t }) {
   const py = [
+    `# ${t('c.normalised')}`,
     'model.eval()',
     'with torch.no_grad():',
-    `    probs = model(image.unsqueeze(0)).softmax(dim=1)  # ${t('c.normalised')}`,
+    '    probs = model(image.unsqueeze(0)).softmax(dim=1)',
     'print(probs.argmax(dim=1).item(), probs.max().item())',
   ];
   const js = [
+    `// ${t('c.normalised')}`,
     'model.eval();',
-    'const probs = torch.no_grad(() =>',
-    `  model(image.unsqueeze(0)).softmax(1));  // ${t('c.normalised')}`,
+    'const probs = torch.no_grad(() => model(image.unsqueeze(0)).softmax(1));',
     'console.log(probs.argmax(1).item(), probs.max().item());',
   ];
   return { py: py.join('\n'), js: js.join('\n') };

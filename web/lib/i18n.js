@@ -45,6 +45,11 @@ export function apply(root) {
 }
 
 /** Numbers in the current language's style. */
-export const fmt = (n, digits) =>
-  (digits === undefined ? n : Number(n)).toLocaleString(current === 'ko' ? 'ko-KR' : 'en-US',
-    digits === undefined ? undefined : { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const formats = new Map();
+export function fmt(n, digits) {
+  const key = `${current}:${digits}`;
+  if (!formats.has(key))
+    formats.set(key, new Intl.NumberFormat(current === 'ko' ? 'ko-KR' : 'en-US',
+      digits === undefined ? undefined : { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+  return formats.get(key).format(n);
+}

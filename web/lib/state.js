@@ -15,7 +15,7 @@ export const SCHEMA = {
   seed: int(0, 0, 2 ** 31 - 1),
   // Data
   dataset: pick('mnist', ['mnist', 'fashion']),
-  subset: int(60000, 100, 60000),
+  subset: int(0, 0, 60000), // 0: all the training images there are
   batch: int(64, 1, 1024),
   norm: pick('dataset', ['dataset', 'half', 'none']),
   // Model

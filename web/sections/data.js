@@ -3,7 +3,7 @@
 // data-loading code. The worker loads the gzipped IDX files; this module only draws what
 // it sends back, and publishes it as app.data (for the loss weights and inference).
 import { renderCodePair } from '../lib/code-panel.js';
-import { normOf, sectionCode } from '../lib/codegen.js';
+import { BUNDLED_TRAIN, normOf, sectionCode, trainCount } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
 import { drawGray } from '../lib/images.js';
 
@@ -34,6 +34,7 @@ export function init(app) {
       const result = await request;
       if (request !== loading) return;
       app.data = { dataset, ...result };
+      drawSubsetLabel();
       status.textContent = '';
       drawAll();
       app.emit('data', app.data);
@@ -66,7 +67,7 @@ export function init(app) {
   function drawHist() {
     const d = app.data;
     if (!d) return;
-    const counts = countClasses(d.trainLabels, store.get('subset'));
+    const counts = countClasses(d.trainLabels, trainCount(store.all(), d.trainLabels.length));
     const max = Math.max(...counts);
     const names = classNames(d.dataset);
     hist.replaceChildren(...counts.map((c, i) => {
@@ -89,16 +90,23 @@ export function init(app) {
     const r = (v) => fmt(Math.round(v * 1000) / 1000);
     document.getElementById('norm-info').textContent = t('data.normInfo', {
       lo: r(norm ? (0 - norm[0]) / norm[1] : 0), hi: r(norm ? (1 - norm[0]) / norm[1] : 1) });
-    document.getElementById('batches-info').textContent = t('data.batches', { n: fmt(Math.ceil(s.subset / s.batch)), batch: s.batch });
+    document.getElementById('batches-info').textContent = t('data.batches', { n: fmt(Math.ceil(trainCount(s, app.data?.trainLabels.length ?? BUNDLED_TRAIN) / s.batch)), batch: s.batch });
   }
 
   function renderCode() { renderCodePair(codeEl, sectionCode('data', store.all(), { t })); }
 
-  function drawAll() { drawGrid(); drawHist(); drawInfo(); renderCode(); }
+  function drawSubsetLabel() {
+    const all = document.querySelector('[data-setting="subset"] option[value="0"]');
+    all.textContent = t('data.subset.all', { n: fmt(app.data?.trainLabels.length ?? BUNDLED_TRAIN) });
+  }
+
+  function drawAll() {
+    drawSubsetLabel(); drawGrid(); drawHist(); drawInfo(); renderCode(); }
 
   store.on(['dataset'], load);
   store.on(['subset', 'batch', 'norm', 'seed', 'dataset'], () => { drawHist(); drawInfo(); renderCode(); });
   app.on('lang', drawAll);
+  drawSubsetLabel();
   drawInfo();
   renderCode();
   load();

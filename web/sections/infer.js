@@ -126,7 +126,7 @@ export function init(app) {
       }));
     }
     [...probsEl.children].forEach((row, i) => {
-      row.classList.toggle('top', i === top);
+      row.classList.toggle('best', i === top);
       row.querySelector('.name').textContent = names[i];
       row.querySelector('.fill').style.width = `${(probs[i] * 100).toFixed(1)}%`;
       row.querySelector('.pct').textContent = result ? `${fmt(probs[i] * 100, 1)}%` : '';
@@ -150,7 +150,7 @@ export function init(app) {
     filters.hidden = false;
     const [cout, cin, kh, kw] = features.filterShape;
     const n = Math.min(cout, features.kind === 'linear' ? 16 : 32);
-    const cell = features.kind === 'linear' ? 56 : Math.max(24, kh * 5), gap = 4;
+    const cell = features.kind === 'linear' ? 56 : Math.max(36, kh * 8), gap = 6;
     const cols = Math.min(n, features.kind === 'linear' ? 8 : 16);
     filters.width = cols * (cell + gap);
     filters.height = Math.ceil(n / cols) * (cell + gap);
@@ -182,6 +182,8 @@ export function init(app) {
   function drawConfusion() {
     const table = document.getElementById('confusion');
     const wrong = document.getElementById('wrong');
+    const wrongLegend = document.getElementById('wrong-legend');
+    wrongLegend.textContent = '';
     const d = app.data;
     if (!lastEpoch || !d || lastEpoch.dataset !== d.dataset) {
       table.innerHTML = `<tbody><tr><td class="small" style="width:auto">${t('infer.noneYet')}</td></tr></tbody>`;
@@ -209,6 +211,7 @@ export function init(app) {
       html += '</tr>';
     });
     table.innerHTML = `${html}</tbody>`;
+    wrongLegend.textContent = t('infer.wrongLegend');
     wrong.replaceChildren(...misses.map((i) => {
       const fig = document.createElement('figure');
       const c = document.createElement('canvas');
@@ -217,8 +220,9 @@ export function init(app) {
       const caption = t('infer.wrongCaption', { t: names[d.testLabels[i]], p: names[preds[i]] });
       c.setAttribute('role', 'img');
       c.setAttribute('aria-label', caption);
+      fig.title = caption;
       const cap = document.createElement('figcaption');
-      cap.textContent = caption;
+      cap.textContent = `${short(names[d.testLabels[i]])}→${short(names[preds[i]])}`;
       fig.append(c, cap);
       return fig;
     }));

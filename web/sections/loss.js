@@ -4,7 +4,7 @@
 // also the training criterion's (codegen + worker).
 import { lineChart, COLORS } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
-import { sectionCode } from '../lib/codegen.js';
+import { sectionCode, trainCount } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
 import { scratch } from '../lib/scratch.js';
 import { countClasses } from './data.js';
@@ -117,7 +117,7 @@ export function init(app) {
   }
 
   function renderCode() {
-    const counts = app.data ? countClasses(app.data.trainLabels, store.get('subset')) : null;
+    const counts = app.data ? countClasses(app.data.trainLabels, trainCount(store.all(), app.data.trainLabels.length)) : null;
     renderCodePair(codeEl, sectionCode('loss', store.all(), { t, counts }));
   }
 

@@ -13,7 +13,7 @@ const SURFACES = {
     f: (x, y) => x.rsub(1).pow(2).add(y.sub(x.pow(2)).pow(2).mul(100)),
     plain: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
     start: [-1.5, 2.0], min: [1, 1], fmin: 0, view: [-2.2, 2.2, -1.0, 2.3], steps: 1200, perFrame: 4,
-    racers: [['SGD', { lr: 1.5e-3 }], ['SGD', { lr: 5e-4, momentum: 0.9 }], ['Adam', { lr: 0.1 }], ['RMSprop', { lr: 0.01 }]],
+    racers: [['SGD', { lr: 1e-3 }], ['SGD', { lr: 5e-4, momentum: 0.9 }], ['Adam', { lr: 0.1 }], ['RMSprop', { lr: 0.01 }]],
   },
   saddle: {
     f: (x, y) => x.pow(2).add(y.pow(4).mul(0.25)).sub(y.pow(2).mul(0.5)),
@@ -65,13 +65,13 @@ export function init(app) {
       for (let i = 0; i < width; i++) {
         const x = x0 + ((i + 0.5) / width) * (x1 - x0), y = y1 - ((j + 0.5) / height) * (y1 - y0);
         const v = Math.log1p(Math.max(0, surface.plain(x, y) - surface.fmin) * 4);
-        const band = Math.floor(v * 2.2);
-        const shade = Math.min(1, v / 6.5);
-        const edge = (v * 2.2) % 1 < 0.08 ? 0.8 : 1;
+        const shade = Math.min(1, v / 7);
+        const edge = (v * 2.2) % 1 < 0.07 ? 0.86 : 1; // contour lines
         const p = (j * width + i) * 4;
-        image.data[p] = (250 - 120 * shade - (band % 2) * 6) * edge;
-        image.data[p + 1] = (248 - 150 * shade - (band % 2) * 6) * edge;
-        image.data[p + 2] = (240 - 40 * shade - (band % 2) * 6) * edge;
+        // pale yellow at the bottom of the valley, light slate blue high up
+        image.data[p] = (255 - 85 * shade) * edge;
+        image.data[p + 1] = (250 - 60 * shade) * edge;
+        image.data[p + 2] = (225 + 20 * shade) * edge;
         image.data[p + 3] = 255;
       }
     background = image;

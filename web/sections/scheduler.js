@@ -4,7 +4,7 @@
 // check of ReduceLROnPlateau, and the code.
 import { COLORS, lineChart } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
-import { optimizerSpec, schedulerSpec, sectionCode } from '../lib/codegen.js';
+import { BUNDLED_TRAIN, optimizerSpec, schedulerSpec, sectionCode, trainCount } from '../lib/codegen.js';
 import { t } from '../lib/i18n.js';
 
 /** A made-up validation curve that improves, then plateaus (for ReduceLROnPlateau's demo). */
@@ -99,12 +99,13 @@ export function init(app) {
       });
     }
     chart.setLabels(['lr', t('sched.metric')], { x: t('sched.epoch'), y: 'lr', y2: t('sched.metric') });
+    chart.chart.setSeries(2, { show: s.sched === 'ReduceLROnPlateau' });
     chart.setData([curve.xs, curve.lrs, curve.metrics]);
   }
 
   function renderCode() {
     const s = store.all();
-    const batches = Math.ceil(s.subset / s.batch);
+    const batches = Math.ceil(trainCount(s, app.data?.trainLabels.length ?? BUNDLED_TRAIN) / s.batch);
     renderCodePair(codeEl, sectionCode('scheduler', s, { t, stepsPerEpoch: batches }));
   }
 
@@ -113,6 +114,7 @@ export function init(app) {
     'curve_epochs', 'epochs', 'opt', 'lr', 'momentum', 'beta1', 'beta2', 'alpha', 'weight_decay', 'nesterov'];
   store.on(keys, () => { draw(); renderCode(); });
   store.on(['subset', 'batch'], renderCode);
+  app.on('data', renderCode);
   app.on('lang', () => { draw(); renderCode(); });
   draw();
   renderCode();

@@ -4,7 +4,7 @@
 // frame. A NaN loss stops the run with advice to lower the learning rate.
 import { COLORS, lineChart } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
-import { num, sectionCode } from '../lib/codegen.js';
+import { BUNDLED_TRAIN, num, sectionCode, trainCount } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
 
 const TRAIN_KEYS = ['dataset', 'subset', 'batch', 'norm', 'seed', 'model', 'layers', 'ce_weight', 'ignore_index', 'reduction',
@@ -38,16 +38,18 @@ export function init(app) {
   let dirty = false;
   let last = null;
 
+  // The x axes span the whole run from the start, so the curves grow into a fixed frame.
+  const xRange = () => [0, last?.epochs ?? store.get('epochs')];
   function makeCharts() {
     if (charts) return;
     charts = {
       loss: lineChart(document.getElementById('chart-loss'), { series: [{ label: t('train.loss'), color: COLORS[0], width: 1.5 }],
-        axes: { x: t('train.batchAxis'), y: t('train.loss') }, height: 220 }),
+        axes: { x: t('train.batchAxis'), y: t('train.loss') }, height: 220, xRange }),
       test: lineChart(document.getElementById('chart-test'), {
         series: [{ label: t('train.testLoss'), color: COLORS[1], points: true }, { label: t('train.accuracy'), color: COLORS[2], scale: 'y2', points: true }],
-        axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220 }),
+        axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220, xRange }),
       lr: lineChart(document.getElementById('chart-lr'), { series: [{ label: t('train.lr'), color: COLORS[3] }],
-        axes: { x: t('train.batchAxis'), y: t('train.lr') }, height: 220 }),
+        axes: { x: t('train.batchAxis'), y: t('train.lr') }, height: 220, xRange }),
     };
   }
   function relabel() {
@@ -68,7 +70,25 @@ export function init(app) {
     charts.lr.setData([series.bx, series.lr]);
     charts.test.setData([series.ex, series.testLoss, series.acc]);
   }
-  const scheduleRedraw = () => { if (!dirty) { dirty = true; requestAnimationFrame(redraw); } };
+  // Batches arrive up to a few hundred times a second; the page redraws at most ~8 times a
+  // second (layout and canvas work on a long page is what would otherwise eat the thread).
+  let lastDraw = 0, latest = null;
+  function flush() {
+    if (latest) {
+      const msg = latest;
+      latest = null;
+      progress.value = msg.seen / msg.total;
+      if (state !== 'paused') setStatus('train.running', { epoch: msg.epoch, epochs: last.epochs, batch: msg.batch, batches: msg.batches });
+      speed.textContent = t('train.speed', { rate: fmt(Math.round(msg.rate)), eta: duration((msg.total - msg.seen) / msg.rate) });
+    }
+    redraw();
+    lastDraw = performance.now();
+  }
+  const scheduleRedraw = () => {
+    if (dirty) return;
+    dirty = true;
+    setTimeout(() => requestAnimationFrame(flush), Math.max(0, 120 - (performance.now() - lastDraw)));
+  };
 
   function setStatus(key, vars = {}) {
     statusKey = [key, vars];
@@ -128,13 +148,12 @@ export function init(app) {
         series.bx.push(msg.epoch - 1 + msg.batch / msg.batches);
         series.loss.push(msg.loss);
         series.lr.push(msg.lr);
-        progress.value = msg.seen / msg.total;
-        if (state !== 'paused') setStatus('train.running', { epoch: msg.epoch, epochs: last.epochs, batch: msg.batch, batches: msg.batches });
-        speed.textContent = t('train.speed', { rate: fmt(Math.round(msg.rate)), eta: duration((msg.total - msg.seen) / msg.rate) });
+        latest = msg;
         scheduleRedraw();
         break;
       }
       case 'evaluating':
+        flush();
         setStatus('train.evaluating', { epoch: msg.epoch, epochs: last.epochs, n: fmt(last.testSize) });
         break;
       case 'epoch':
@@ -142,6 +161,7 @@ export function init(app) {
         series.testLoss.push(msg.test_loss);
         series.acc.push(msg.accuracy * 100);
         app.stats.accuracy = msg.accuracy;
+        app.lastEpoch = msg;
         app.emit('epoch', msg);
         scheduleRedraw();
         break;
@@ -150,12 +170,14 @@ export function init(app) {
         alertEl.textContent = t('train.nan', { epoch: msg.epoch, batch: msg.batch, lr: num(msg.lr), suggest: num(msg.lr / 10) });
         break;
       case 'done':
+        flush();
         setState('done');
         progress.value = 1;
         setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: duration(msg.seconds) });
         app.emit('trained', msg);
         break;
       case 'stopped':
+        flush();
         setState('stopped');
         setStatus('train.stopped');
         app.emit('trained', msg);
@@ -180,7 +202,7 @@ export function init(app) {
 
   function renderCode() {
     const s = store.all();
-    renderCodePair(codeEl, sectionCode('train', s, { t, stepsPerEpoch: Math.ceil(s.subset / s.batch) }));
+    renderCodePair(codeEl, sectionCode('train', s, { t, stepsPerEpoch: Math.ceil(trainCount(s, app.data?.trainLabels.length ?? BUNDLED_TRAIN) / s.batch) }));
   }
   store.on(TRAIN_KEYS, () => {
     renderCode();

@@ -34,8 +34,22 @@ export async function gunzip(call, bytes) {
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
     if (typeof DecompressionStream === 'undefined') throw new Error('this environment has no DecompressionStream');
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    const chunks = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+    const out = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out;
   } catch (error) {
     throw new Error(`${call}: could not decompress the gzip data (${error.message})`);
   }

@@ -105,8 +105,11 @@ export class MNIST extends Dataset {
       if (o.url !== undefined) bases = [o.url];
       else if (o.root !== undefined && o.root !== null) bases = [o.root, joinLocation(o.root, `${this.constructor.folder}/raw`)];
       else {
+        // Built with join() rather than a literal so that bundlers do not try to resolve (and
+        // fail on) a folder that the npm package does not ship.
         const name = this.constructor.bundled;
-        bases = [new URL(`../../data/${name}/`, import.meta.url), new URL(`../../../data/${name}/`, import.meta.url)];
+        const path = (...parts) => parts.join('/');
+        bases = [new URL(path('..', '..', 'data', name, ''), import.meta.url), new URL(path('..', '..', '..', 'data', name, ''), import.meta.url)];
         bases.bundled = true;
       }
       [imageBytes, labelBytes] = await Promise.all([findFile(call, bases, imageName), findFile(call, bases, labelName)]);

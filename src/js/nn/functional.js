@@ -120,13 +120,20 @@ export function batch_norm(...args) {
     handleOf(opt('weight')), handleOf(opt('bias')), a.training ? 1 : 0, a.momentum, a.eps));
 }
 
+let warnedDropout2d = false;
 function dropoutImpl(call, args, channelWise) {
   const a = bind(call, args, [['input'], ['p', 0.5], ['training', true], ['inplace', false]]);
   const input = tensorArg(call, 'input', a.input);
   if (typeof a.p !== 'number' || !(a.p >= 0 && a.p <= 1))
     throw new RangeError(`${call}: dropout probability has to be between 0 and 1, but got ${a.p}`);
   if (!a.training || a.p === 0) return input.clone();
-  if (channelWise && input.ndim === 3) return wrap(k.k_dropout(input.unsqueeze(0).handle, a.p, 1)).squeeze(0);
+  if (channelWise && input.ndim === 3 && !warnedDropout2d) {
+    warnedDropout2d = true; // PyTorch 1.13 reads 3-D input as (N, C, L) and says so
+    console.warn('UserWarning: dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout ' +
+      'behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will ' +
+      'change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To ' +
+      'maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.');
+  }
   return wrap(k.k_dropout(input.handle, a.p, channelWise ? 1 : 0));
 }
 export const dropout = (...args) => dropoutImpl('dropout', args, false);
@@ -137,10 +144,12 @@ export function sigmoid(input) { return tensorArg('sigmoid', 'input', input).sig
 export function tanh(input) { return tensorArg('tanh', 'input', input).tanh(); }
 export function leaky_relu(...args) {
   const a = bind('leaky_relu', args, [['input'], ['negative_slope', 0.01], ['inplace', false]]);
+  if (typeof a.negative_slope !== 'number') throw typeError('leaky_relu', 'a number for negative_slope', a.negative_slope);
   return wrap(k.k_unary(UN.leaky_relu, tensorArg('leaky_relu', 'input', a.input).handle, a.negative_slope));
 }
 export function elu(...args) {
   const a = bind('elu', args, [['input'], ['alpha', 1.0], ['inplace', false]]);
+  if (typeof a.alpha !== 'number') throw typeError('elu', 'a number for alpha', a.alpha);
   return wrap(k.k_unary(UN.elu, tensorArg('elu', 'input', a.input).handle, a.alpha));
 }
 export function gelu(...args) {

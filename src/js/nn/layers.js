@@ -1,6 +1,9 @@
 // nn/layers.js: the layer modules of torch.nn. Each keeps PyTorch's constructor arguments,
 // initialisation (in PyTorch's order, from the seeded generator), forward and repr.
 import { bind, pair, pyFloat, pyRepr } from '../args.js';
+
+/** Python's str() of a number the user gave: 0.01 stays 0.01, 1.0 prints as 1.0. */
+const pyNumber = (v) => (Number.isInteger(v) ? `${v}.0` : pyFloat(v));
 import { empty, full, ones, zeros } from '../creation.js';
 import { checkInt, typeError } from '../errors.js';
 import * as F from './functional.js';
@@ -49,7 +52,8 @@ export class Conv2d extends Module {
   }
   extra_repr() {
     let s = `${this.in_channels}, ${this.out_channels}, kernel_size=${pyRepr(this.kernel_size)}, stride=${pyRepr(this.stride)}`;
-    if (typeof this.padding === 'string' || this.padding.some((p) => p !== 0)) s += `, padding=${pyRepr(this.padding)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`; // PyTorch prints it unquoted
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyRepr(this.padding)}`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyRepr(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=False';
@@ -77,26 +81,31 @@ export class Identity extends Module {
   forward(input) { return input; }
 }
 
-function activation(name, fn, spec = [], repr = () => '') {
+function activation(name, fn, spec = [], repr = () => '', { inplace = true } = {}) {
   const cls = class extends Module {
     constructor(...args) {
       super();
-      Object.assign(this, bind(name, args, [...spec, ['inplace', false]]));
-      if (!this.inplace) delete this.inplace;
+      Object.assign(this, bind(name, args, inplace ? [...spec, ['inplace', false]] : spec));
+      for (const [key] of spec)
+        if (typeof this[key] !== 'number') throw typeError(name, `a number for ${key}`, this[key]);
     }
     forward(input) { return fn(this, input); }
-    extra_repr() { return repr(this); }
+    extra_repr() {
+      const own = repr(this);
+      const flag = this.inplace ? 'inplace=True' : '';
+      return own && flag ? `${own}, ${flag}` : own || flag;
+    }
   };
   Object.defineProperty(cls, 'name', { value: name });
   return cls;
 }
 
 export const ReLU = activation('ReLU', (m, x) => F.relu(x));
-export const Sigmoid = activation('Sigmoid', (m, x) => F.sigmoid(x));
-export const Tanh = activation('Tanh', (m, x) => F.tanh(x));
+export const Sigmoid = activation('Sigmoid', (m, x) => F.sigmoid(x), [], () => '', { inplace: false });
+export const Tanh = activation('Tanh', (m, x) => F.tanh(x), [], () => '', { inplace: false });
 export const LeakyReLU = activation('LeakyReLU', (m, x) => F.leaky_relu(x, m.negative_slope),
-  [['negative_slope', 0.01]], (m) => `negative_slope=${m.negative_slope}`);
-export const ELU = activation('ELU', (m, x) => F.elu(x, m.alpha), [['alpha', 1.0]], (m) => `alpha=${pyFloat(m.alpha)}`);
+  [['negative_slope', 0.01]], (m) => `negative_slope=${pyNumber(m.negative_slope)}`);
+export const ELU = activation('ELU', (m, x) => F.elu(x, m.alpha), [['alpha', 1.0]], (m) => `alpha=${pyNumber(m.alpha)}`);
 
 export class GELU extends Module {
   constructor(...args) {
@@ -218,7 +227,8 @@ class DropoutBase extends Module {
   constructor(name, args) {
     super();
     const a = bind(name, args, [['p', 0.5], ['inplace', false]]);
-    if (typeof a.p !== 'number' || a.p < 0 || a.p > 1)
+    if (typeof a.p !== 'number') throw typeError(name, 'a number for p', a.p);
+    if (!(a.p >= 0 && a.p <= 1))
       throw new RangeError(`${name}: dropout probability has to be between 0 and 1, but got ${a.p}`);
     this.p = a.p;
     this.inplace = a.inplace;

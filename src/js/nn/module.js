@@ -2,7 +2,7 @@
 // Modules are callable like PyTorch's (model(x) runs forward) and find their parameters
 // and sub-modules among their own properties, in assignment order, as PyTorch does.
 import { check, k } from '../core.js';
-import { typeError } from '../errors.js';
+import { parseOptions, typeError } from '../errors.js';
 import { adopt, keep, release_later } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
@@ -35,7 +35,8 @@ export class Module {
   }
 
   // --- registration -------------------------------------------------------------------
-  register_buffer(name, tensor, { persistent = true } = {}) {
+  register_buffer(name, tensor, options) {
+    const { persistent } = parseOptions('register_buffer', options, { persistent: true });
     if (tensor !== null && !(tensor instanceof Tensor)) throw typeError('register_buffer', 'a Tensor or null', tensor);
     if (tensor) keep(tensor);
     release_later(this._buffers.get(name));
@@ -73,7 +74,8 @@ export class Module {
   modules() { return this.named_modules().map(([, m]) => m); }
 
   _ownParameters() { return Object.entries(this).filter(([, v]) => v instanceof Parameter); }
-  named_parameters({ prefix = '', recurse = true } = {}) {
+  named_parameters(options) {
+    const { prefix, recurse } = parseOptions('named_parameters', options, { prefix: '', recurse: true, remove_duplicate: true });
     const out = [];
     const seen = new Set();
     const modules = recurse ? this.named_modules() : [['', this]];
@@ -120,7 +122,8 @@ export class Module {
     for (const p of this.parameters()) p.requires_grad_(requires_grad);
     return this;
   }
-  zero_grad({ set_to_none = true } = {}) {
+  zero_grad(options) {
+    const { set_to_none } = parseOptions('zero_grad', options, { set_to_none: true });
     for (const p of this.parameters()) {
       if (set_to_none) p.grad = null;
       else if (p.grad) p.grad.zero_();
@@ -130,7 +133,8 @@ export class Module {
   cpu() { return this; }
 
   // --- state --------------------------------------------------------------------------
-  state_dict({ prefix = '', keep_vars = false } = {}) {
+  state_dict(options) {
+    const { prefix, keep_vars } = parseOptions('state_dict', options, { prefix: '', keep_vars: false, destination: null });
     const out = {};
     for (const [path, module] of this.named_modules()) {
       const at = (name) => prefix + (path ? `${path}.${name}` : name);
@@ -141,7 +145,8 @@ export class Module {
     return out;
   }
 
-  load_state_dict(state_dict, { strict = true } = {}) {
+  load_state_dict(state_dict, options) {
+    const { strict } = parseOptions('load_state_dict', options, { strict: true });
     if (state_dict === null || typeof state_dict !== 'object') throw typeError('load_state_dict', 'a state_dict object', state_dict);
     const own = this.state_dict({ keep_vars: true });
     const missing = Object.keys(own).filter((key) => !(key in state_dict));

@@ -7,8 +7,10 @@ import { checkNonNegative, k, Optimizer, optimizerOptions } from './optimizer.js
 export class Adagrad extends Optimizer {
   constructor(params, ...args) {
     super(params, optimizerOptions('Adagrad', args, { lr: 1e-2, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10, foreach: null, maximize: false, differentiable: false }));
+    // As PyTorch 1.13: every group's sum starts from the constructor's value, even for a
+    // group that names its own initial_accumulator_value.
     for (const group of this.param_groups)
-      for (const p of group.params) this.state.set(p, this._initState(p, group));
+      for (const p of group.params) this.state.set(p, this._initState(p, this.defaults));
   }
   _validate(group) {
     super._validate(group);

@@ -51,7 +51,8 @@ function serialize(call, obj, f, options) {
   const fmt = format ?? (typeof f === 'string' && /\.safetensors$/i.test(f) ? 'safetensors' : 'pt');
   if (!FORMATS.includes(fmt)) throw new TypeError(`${call}: unknown format ${JSON.stringify(fmt)}; use 'pt' or 'safetensors'`);
   if (metadata !== undefined && fmt !== 'safetensors') throw new TypeError(`${call}: metadata is only stored by format 'safetensors'`);
-  if (obj !== null && typeof obj === 'object' && !(obj instanceof Tensor) && typeof obj.state_dict === 'function')
+  if (obj !== null && (typeof obj === 'object' || typeof obj === 'function') && !(obj instanceof Tensor) &&
+    typeof obj.state_dict === 'function')
     throw new TypeError(`${call}: cannot save a whole ${obj.constructor?.name ?? 'object'} (PyTorch would pickle its class); ` +
       'save its state_dict() and restore it with load_state_dict(torch.load(...))');
   return fmt === 'pt' ? savePt(obj) : saveSafetensors(obj, metadata);

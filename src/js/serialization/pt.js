@@ -9,7 +9,10 @@
 //   torch._utils._rebuild_parameter              -> a tensor (requires_grad as saved)
 //   torch.{Float,Double,Half,BFloat16,Long,Int,Short,Char,Byte,Bool}Storage  (storage types only)
 // Any other global (os.system, builtins.eval, a model class from torch.save(model), ...)
-// is an Error naming it. Not here: the legacy pre-1.6 tar/pickle format, TorchScript
+// is an Error naming it. A state_dict's `_metadata` (module versions, kept by PyTorch as an
+// attribute of the OrderedDict) is dropped; storage locations ('cuda:0', ...) are ignored,
+// as map_location='cpu' would. Reading also accepts PyTorch 2.x archives (`byteorder`,
+// `.data/serialization_id` entries; the optional 7th _rebuild_tensor_v2 argument). Not here: the legacy pre-1.6 tar/pickle format, TorchScript
 // archives (torch.jit.save), quantized / sparse tensors — all rejected with a clear Error.
 import { Tensor } from '../tensor.js';
 import { fail } from './common.js';
@@ -124,11 +127,14 @@ function define(obj, key, value) {
 }
 
 /** Converts unpickled values to plain JS (dicts -> objects, tuples -> arrays); tensors stay sources. */
+const MAX_DEPTH = 1000; // nesting a checkpoint never needs; deeper would overflow the JS stack
+
 function toPlain(value, sources) {
   const seen = new Map();
-  const convert = (v, path) => {
+  const convert = (v, path, depth = 0) => {
     if (v === null || typeof v !== 'object') return v;
     if (seen.has(v)) return seen.get(v);
+    if (depth > MAX_DEPTH) fail(`the pickle nests containers more than ${MAX_DEPTH} levels deep`);
     if (v instanceof TensorSource) {
       if (!v.name) v.name = path || '<root>';
       sources.add(v);
@@ -137,7 +143,7 @@ function toPlain(value, sources) {
     if (Array.isArray(v)) {
       const out = [];
       seen.set(v, out);
-      v.forEach((item, i) => out.push(convert(item, path ? `${path}.${i}` : String(i))));
+      v.forEach((item, i) => out.push(convert(item, path ? `${path}.${i}` : String(i), depth + 1)));
       return out;
     }
     if (v instanceof Dict) {
@@ -145,7 +151,7 @@ function toPlain(value, sources) {
       seen.set(v, out);
       for (const [key, item] of v.entries()) {
         const name = keyString(key);
-        define(out, name, convert(item, path ? `${path}.${name}` : name));
+        define(out, name, convert(item, path ? `${path}.${name}` : name, depth + 1));
       }
       return out;
     }
@@ -260,7 +266,7 @@ export function savePt(obj) {
   const write = (v, path, intKeys = false) => {
     if (v === null || v === undefined) return p.none();
     if (typeof v === 'boolean') return p.bool(v);
-    if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? p.int(v) : p.float(v);
+    if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? p.int(v) : p.float(v);
     if (typeof v === 'bigint') return p.int(v);
     if (typeof v === 'string') return p.str(v);
     if (v instanceof Tensor) return writeTensor(v, path);

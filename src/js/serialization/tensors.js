@@ -13,7 +13,7 @@
 import { check, f32, i32, k, writeInts } from '../core.js';
 import { dispose } from '../memory.js';
 import { wrap } from '../tensor.js';
-import { fail, FormatError } from './common.js';
+import { fail } from './common.js';
 
 const MAX_DIMS = 6; // K_MAX_DIMS in src/core/tensor.h
 
@@ -222,4 +222,3 @@ export function tensorBytes(t) {
   return { type: 'i64', bytes };
 }
 
-export { FormatError };

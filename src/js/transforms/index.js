@@ -24,6 +24,7 @@
 // Not here: color transforms, affine / perspective, RandomResizedCrop, AutoAugment,
 // bilinear rotation, expand=True, antialiased resizing.
 import { bind, pyRepr } from '../args.js';
+import { k } from '../core.js';
 import { describe, isOptions, parseOptions, typeError } from '../errors.js';
 import { uniformDraw, randintDraw } from '../generator.js';
 import { Tensor } from '../tensor.js';
@@ -129,16 +130,37 @@ export class ToTensor extends Builtin {
     const bytes = data instanceof Uint8Array || data instanceof Uint8ClampedArray;
     const isFloat = data instanceof Float32Array || data instanceof Float64Array;
     const out = emptyTensor([C, H, W], bytes || isFloat ? FLOAT32 : INT64);
-    const dst = dataView(out);
-    const hw = H * W;
-    if (bytes) {
-      if (C === 1) for (let i = 0; i < hw; i++) dst[i] = BYTE_TO_FLOAT[data[i]];
-      else for (let c = 0; c < C; c++) for (let i = 0; i < hw; i++) dst[c * hw + i] = BYTE_TO_FLOAT[data[i * C + c]];
-    } else {
+    if (bytes) bytesToFloat(floatView(out), data, C, H * W);
+    else {
+      const dst = dataView(out);
+      const hw = H * W;
       for (let c = 0; c < C; c++) for (let i = 0; i < hw; i++) dst[c * hw + i] = Number(data[i * C + c]);
     }
     return out;
   }
+}
+
+/** A float32 tensor's elements as a Float32Array (kept apart from dataView so loops stay monomorphic). */
+function floatView(t) {
+  return new Float32Array(k.memory.buffer, k.k_data(t.handle), t.numel());
+}
+
+/** HWC bytes -> CHW floats / 255 (one small hot loop per layout, for V8). */
+function bytesToFloat(dst, src, C, hw) {
+  const table = BYTE_TO_FLOAT;
+  if (C === 1) {
+    for (let i = 0; i < hw; i++) dst[i] = table[src[i]];
+    return;
+  }
+  for (let c = 0; c < C; c++) {
+    const o = c * hw;
+    for (let i = 0; i < hw; i++) dst[o + i] = table[src[i * C + c]];
+  }
+}
+
+/** dst[i] = (src[i] - m) / s over [from, to): float32 subtract then float32 divide, as PyTorch. */
+function normalizeRange(dst, src, from, to, m, s) {
+  for (let i = from; i < to; i++) dst[i] = Math.fround(src[i] - m) / s;
 }
 
 function numberList(call, name, v) {
@@ -177,17 +199,14 @@ export class Normalize extends Builtin {
       return tensor.sub(opConst(m, view)).div(opConst(s, view));
     }
     const out = this.inplace ? tensor : emptyTensor(shape, FLOAT32);
-    const src = dataView(tensor);
-    const dst = dataView(out);
+    const src = floatView(tensor);
+    const dst = floatView(out);
     const hw = shape[shape.length - 1] * shape[shape.length - 2];
     const planes = src.length / hw;
+    // float32 subtract, then float32 divide: the double results round to PyTorch's floats
     for (let p = 0; p < planes; p++) {
       const c = p % C;
-      const mc = m.length === 1 ? m[0] : m[c];
-      const sc = s.length === 1 ? s[0] : s[c];
-      const base = p * hw;
-      // float32 subtract, then float32 divide: the double results round to PyTorch's floats
-      for (let i = base; i < base + hw; i++) dst[i] = Math.fround(src[i] - mc) / sc;
+      normalizeRange(dst, src, p * hw, (p + 1) * hw, m.length === 1 ? m[0] : m[c], s.length === 1 ? s[0] : s[c]);
     }
     return out;
   }

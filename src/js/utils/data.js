@@ -27,7 +27,13 @@ import { stepEvent } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { BOOL, FLOAT32, INT64, dataView, emptyTensor, scopedTensor } from '../transforms/buffers.js';
 
-/** Batched fetch for default-collated batches: dataset[FETCH_BATCH](indices) -> batch or undefined. */
+/**
+ * Batched fetching: a dataset may define [FETCH_BATCH](indices) returning the batch that
+ * default_collate of its samples would give (made in one go: TensorDataset does one
+ * index_select per tensor), or undefined to fall back to getitem per sample. The
+ * DataLoader uses it only with the default collate_fn. TensorDataset, Subset (when its
+ * dataset has one) and CSVDataset (untransformed rows) define it.
+ */
 export const FETCH_BATCH = Symbol('kindling.utils.data.fetchBatch');
 
 // --- the dataset protocol ---------------------------------------------------------------
@@ -39,7 +45,7 @@ function checkCount(call, n) {
 }
 
 /** len(dataset): len(), __len__(), or .length (arrays and typed arrays). */
-export function datasetLength(call, ds) {
+function datasetLength(call, ds) {
   if (ds !== null && typeof ds === 'object' || typeof ds === 'function') {
     if (typeof ds.len === 'function') return checkCount(call, ds.len());
     if (typeof ds.__len__ === 'function') return checkCount(call, ds.__len__());
@@ -49,7 +55,7 @@ export function datasetLength(call, ds) {
 }
 
 /** dataset[index]: getitem(), __getitem__(), or [index] (arrays). */
-export function datasetItem(ds, index) {
+function datasetItem(ds, index) {
   if (typeof ds.getitem === 'function') return ds.getitem(index);
   if (typeof ds.__getitem__ === 'function') return ds.__getitem__(index);
   if (typeof ds.length === 'number') {
@@ -467,6 +473,7 @@ export function default_collate(batch) {
     });
     return elem.map((_, j) => default_collate(batch.map((v) => v[j])));
   }
+  if (isImageLike(elem)) throw collateError(elem);
   if (isOptions(elem)) {
     const out = {};
     for (const key of Object.keys(elem)) out[key] = default_collate(batch.map((d) => d[key]));
