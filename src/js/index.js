@@ -25,4 +25,4 @@ export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export { Generator } from './generator.js';
-export { save, load } from './serialization/index.js';
+export { save, load, download } from './serialization/index.js';

@@ -12,7 +12,9 @@
 //
 // Memory (README, "Memory"): every time the DataLoader yields a batch it reports a
 // 'loader' step event, then builds the batch; batches are step-scoped (released two turns
-// of the loop later), so a training loop over a DataLoader needs no dispose calls.
+// of the loop later), so a training loop over a DataLoader needs no dispose calls. So read
+// batches inside the loop: `[...loader]` makes every batch first, and all but the last two
+// are released by then (Array.from(loader, fn) or keep() them instead).
 // num_workers, pin_memory and the other worker options are accepted so that PyTorch code
 // transcribes, but batches are always made in the calling thread.
 //
@@ -328,6 +330,7 @@ export class RandomSampler extends Sampler {
   *_draws(generator) {
     const n = datasetLength('RandomSampler', this.data_source);
     const m = this.num_samples;
+    if (n === 0) throw new RangeError('RandomSampler: cannot draw samples from an empty dataset');
     if (this.replacement) {
       const chunk = (size) => { // torch.randint(high=n, size=(size,)): one draw per element, eagerly
         const out = [];
