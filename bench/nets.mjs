@@ -521,13 +521,15 @@ for (const job of sorted) {
 }
 const heap0 = kindling?.torch.memory_stats().heap_bytes;
 for (let r = 0; r < ROUNDS; r++) {
+  const line = [];
   for (const job of sorted) {
     const { wall, cpu } = job.remote ? await job.remote(REP_MS) : await timedRep(job.fn, REP_MS);
     const key = `${job.system} ${job.net} ${job.mode}`;
     results.set(key, Math.max(results.get(key) ?? 0, BATCH / wall * 1000));
     cpuResults.set(key, Math.max(cpuResults.get(key) ?? 0, BATCH / cpu * 1000));
+    line.push(`${key} ${fmt(BATCH / wall * 1000)} (cpu ${fmt(BATCH / cpu * 1000)})`);
   }
-  log(`round ${r + 1}/${ROUNDS}: ${sorted.map((j) => `${j.system} ${j.net} ${j.mode} ${fmt(results.get(`${j.system} ${j.net} ${j.mode}`))}`).join(', ')}`);
+  log(`round ${r + 1}/${ROUNDS}, samples/s: ${line.join(', ')}`);
 }
 if (kindling) {
   const m = kindling.torch.memory_stats();

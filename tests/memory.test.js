@@ -112,3 +112,19 @@ test('releasing a tensor never breaks the graph that still needs it', () => {
   loss.backward();
   assert.deepEqual(Array.from(W.grad.toTypedArray()), [2, 4, 6]);
 });
+
+test('tensors a Dataset creates in getitem are released like the batches made from them', () => {
+  class Squares extends torch.utils.data.Dataset {
+    len() { return 256; }
+    getitem(i) { return [torch.tensor([i, i * i], { dtype: 'float32' }), torch.tensor(i % 3)]; }
+  }
+  const loader = new torch.utils.data.DataLoader(new Squares(), { batch_size: 8 });
+  let warm;
+  for (let epoch = 0; epoch < 40; epoch++) {
+    for (const [x, y] of loader) x.sum().item() + y.sum().item();
+    if (epoch === 2) warm = torch.memory_stats();
+  }
+  const end = torch.memory_stats();
+  assert.ok(end.live_tensors - warm.live_tensors < 100, `live tensors ${warm.live_tensors} -> ${end.live_tensors}`);
+  assert.ok(Math.abs(end.live_bytes - warm.live_bytes) <= MB);
+});

@@ -247,12 +247,43 @@ test('one epoch of MNIST in the worker reaches > 90% test accuracy; a drawn test
 
   // Screenshots of every section, trained, in both languages.
   await page.addStyleTag({ content: '.toc { position: static !important; }' });
+  await page.evaluate(() => window.kindlingPage.race.finish());
   for (const lang of ['en', 'ko']) {
     await page.click(`button[data-lang="${lang}"]`);
     await page.waitForTimeout(200);
     for (const id of SECTIONS) await page.locator(`#${id}`).screenshot({ path: join(OUT, `web-${id}-${lang}.png`) });
   }
   await page.click('button[data-lang="en"]');
+});
+
+test('pause, resume and stop; a NaN loss stops training with advice to lower the learning rate', async () => {
+  await page.goto(`${base}?model=lenet&epochs=2`);
+  await ready();
+  await page.click('#train-start');
+  await page.waitForFunction(() => window.kindlingPage.trainingState === 'running' && document.getElementById('train-progress').value > 0.05,
+    null, { polling: 50, timeout: 30000 });
+  await page.click('#train-pause');
+  await page.waitForTimeout(300);
+  const progress = () => page.evaluate(() => document.getElementById('train-progress').value);
+  const paused = await progress();
+  await page.waitForTimeout(700);
+  assert.equal(await progress(), paused);
+  assert.equal(await page.textContent('#train-status'), 'Paused');
+  await page.click('#train-pause'); // resume
+  await page.waitForFunction((p) => document.getElementById('train-progress').value > p, paused, { polling: 50, timeout: 10000 });
+  await page.click('#train-stop');
+  await page.waitForFunction(() => window.kindlingPage.trainingState === 'stopped', null, { polling: 50, timeout: 10000 });
+  assert.equal(await page.textContent('#train-status'), 'Stopped');
+
+  await page.goto(`${base}?model=mlp&lr=1000&momentum=0&epochs=1`);
+  await ready();
+  await page.click('#train-start');
+  await page.waitForFunction(() => ['done', 'stopped'].includes(window.kindlingPage.trainingState), null, { polling: 100, timeout: 30000 });
+  const alert = await page.textContent('#train-alert');
+  assert.match(alert, /NaN/);
+  assert.match(alert, /\(1000\).*lower it \(try 100\)/);
+  assert.equal(await page.isVisible('#train-alert'), true);
+  assert.deepEqual(consoleErrors, []);
 });
 
 test('a URL restores its settings, and invalid values are reported', async () => {
@@ -337,4 +368,38 @@ test('the embed view shows one section, and <kindling-trainer> embeds it', async
   await page.waitForFunction(() => parseInt(document.querySelector('kindling-trainer').shadowRoot.querySelector('iframe').style.height) > 300);
   await page.screenshot({ path: join(OUT, 'web-embed-element.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
+});
+
+test('the generated code runs: kindling JS trains in Node, and the Python compiles', async () => {
+  const { sectionCode } = await import('../web/lib/codegen.js');
+  const { layersOf } = await import('../web/lib/model-spec.js');
+  const { defaults } = await import('../web/lib/state.js');
+  const { default: en } = await import('../web/i18n/en.js');
+  const t = (key, vars = {}) => en[key].replace(/\{(\w+)\}/g, (m, k) => String(vars[k] ?? m));
+  const configs = [
+    {},
+    { opt: 'adam', lr: 0.002, sched: 'StepLR', step_size: 1, ce_weight: 'inverse', label_smoothing: 0.1, model: 'mlp', norm: 'half' },
+    { opt: 'rmsprop', lr: 0.001, sched: 'ReduceLROnPlateau', monitor: 'test_acc', mode: 'max', reduction: 'none', dataset: 'fashion', ignore_index: 3 },
+    { opt: 'sgd', nesterov: true, weight_decay: 5e-4, sched: 'OneCycleLR', model: 'custom', layers: 'Flatten~Linear:784,32~Tanh~Linear:32,10', batch: 32 },
+  ];
+  const labels = readFileSync(join(root, 'data/mnist/train-labels-idx1-ubyte.gz'));
+  const { gunzipSync } = await import('node:zlib');
+  const raw = gunzipSync(labels).subarray(8);
+  for (const [i, patch] of configs.entries()) {
+    const s = { ...defaults(), subset: 500, epochs: 1, ...patch };
+    const counts = new Array(10).fill(0);
+    for (let j = 0; j < s.subset; j++) counts[raw[j]]++;
+    const ctx = { t, layers: layersOf(s), rows: null, counts, stepsPerEpoch: Math.ceil(s.subset / s.batch) };
+    const parts = ['data', 'model', 'loss', 'train'].map((name) => sectionCode(name, s, ctx));
+    const js = parts.map((p) => p.js).join('\n\n');
+    const py = parts.map((p) => p.py).join('\n\n');
+    const file = join(OUT, `generated-${i}.mjs`); // inside the package, so 'kindling' resolves to itself
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, js);
+    writeFileSync(join(OUT, `generated-${i}.py`), py);
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 60000 });
+    assert.match(out, /epoch 1: test loss \d+\.\d{4}, accuracy 0\.\d+/, `config ${i}:\n${out}`);
+    execFileSync('python3', ['-c', 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")', join(OUT, `generated-${i}.py`)]);
+  }
 });

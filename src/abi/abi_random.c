@@ -1,5 +1,6 @@
 /* abi_random.c: the random half of the ABI (see kindling.h), on the default generator of
  * core/rng.h so that torch.manual_seed reproduces PyTorch's CPU streams. */
+#include "../core/autograd.h"
 #include "../core/error.h"
 #include "../core/handles.h"
 #include "../core/rng.h"
@@ -42,10 +43,22 @@ int32_t k_randperm(int32_t n) {
   return handle_new(t);
 }
 
+/* As fill_ and copy_ (abi_tensor.c): overwriting a leaf that requires grad outside no_grad
+ * would silently cut it from the values autograd saw; torch.nn.init runs under no_grad. */
+static int32_t check_leaf(const Tensor* t, const char* name) {
+  if (t->requires_grad && !t->grad_fn && autograd_enabled())
+    return k_fail(K_ERR_RUNTIME,
+                  "%s: a leaf Variable that requires grad is being used in an in-place operation "
+                  "(wrap it in torch.no_grad())",
+                  name);
+  return K_OK;
+}
+
 int32_t k_uniform_(int32_t h, double from, double to) {
   Tensor* t = handle_get(h, "uniform_", "self");
   if (!t) return k_last_status();
   if (t->dtype != K_FLOAT32) return k_fail(K_ERR_TYPE, "uniform_: expected a float32 tensor, got %s", dtype_name(t->dtype));
+  if (check_leaf(t, "uniform_") != K_OK) return k_last_status();
   if (!(from <= to))
     return k_fail(K_ERR_RUNTIME, "uniform_: expects to return a [from, to) range, but found from=%g > to=%g", from, to);
   rng_uniform_f32(NULL, tensor_f32(t), t->numel, (float)from, (float)to);
@@ -56,6 +69,7 @@ int32_t k_normal_(int32_t h, double mean, double std) {
   Tensor* t = handle_get(h, "normal_", "self");
   if (!t) return k_last_status();
   if (t->dtype != K_FLOAT32) return k_fail(K_ERR_TYPE, "normal_: expected a float32 tensor, got %s", dtype_name(t->dtype));
+  if (check_leaf(t, "normal_") != K_OK) return k_last_status();
   if (!(std >= 0.0)) return k_fail(K_ERR_RUNTIME, "normal_: expects std >= 0.0, but found std %g", std);
   rng_normal_f32(NULL, tensor_f32(t), t->numel, (float)mean, (float)std);
   return K_OK;

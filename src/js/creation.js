@@ -7,6 +7,19 @@ import { Tensor, shapeArgs, splitOptions, wrap } from './tensor.js';
 
 const FACTORY_OPTIONS = { dtype: undefined, requires_grad: false, device: 'cpu' };
 
+/**
+ * Checks requires_grad before anything is allocated (a failure after allocating would leave
+ * a kept tensor behind): a boolean (null counts as the default, false), and only with a
+ * floating point dtype. Returns the flag to give finish().
+ */
+function gradFlag(call, requires_grad, dtype) {
+  if (requires_grad === null) return false;
+  if (typeof requires_grad !== 'boolean') throw typeError(call, 'a boolean for requires_grad', requires_grad);
+  if (requires_grad && dtypeCode(call, dtype) !== 0)
+    throw new TypeError(`${call}: only tensors of floating point dtype can require gradients`);
+  return requires_grad;
+}
+
 function finish(tensor, requires_grad) {
   if (requires_grad) tensor.requires_grad_(true);
   return tensor;
@@ -41,7 +54,7 @@ function inferDtype(values) {
 /** A kept tensor of the given shape and dtype filled from an array-like of numbers. */
 export function fromValues(values, shape, dtype = 'float32') {
   const code = dtypeCode('tensor', dtype);
-  const t = wrap(k.k_empty(code, shape.length, writeInts(shape)), true);
+  const t = wrap(k.k_empty(code, shape.length, writeInts('tensor', shape)), true);
   const ptr = k.k_data(t.handle);
   if (code === 0) f32(ptr, values.length).set(values);
   else {
@@ -57,11 +70,21 @@ export function fromValues(values, shape, dtype = 'float32') {
  */
 export function tensor(data, options) {
   const { dtype, requires_grad, shape } = parseOptions('tensor', options, { ...FACTORY_OPTIONS, shape: undefined });
-  if (data instanceof Tensor) return finish((dtype ? data.to(dtype) : data.clone()).detach().keep(), requires_grad);
+  if (data instanceof Tensor) {
+    const grad = gradFlag('tensor', requires_grad, dtype ?? data.dtype);
+    // detach first: the copy then carries no graph, and the one intermediate (a view) is
+    // released here instead of lingering as a step-scoped tensor
+    const view = data.detach();
+    try {
+      return finish((dtype ? view.to(dtype) : view.clone()).keep(), grad);
+    } finally {
+      view.dispose();
+    }
+  }
   let values, dims, inferred;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     values = data;
-    dims = shape ?? [data.length];
+    dims = shape === undefined || shape === null ? [data.length] : shapeArgs('tensor', [shape]);
     inferred = data instanceof Float32Array || data instanceof Float64Array ? 'float32' : 'int64';
     const n = dims.reduce((a, b) => a * b, 1);
     if (n !== data.length) throw new RangeError(`tensor: shape [${dims.join(', ')}] does not fit ${data.length} values`);
@@ -77,10 +100,9 @@ export function tensor(data, options) {
     throw typeError('tensor', 'a number, a (nested) array, a typed array or a Tensor', data);
   }
   const name = dtype ?? inferred;
-  if (requires_grad && dtypeCode('tensor', name) !== 0)
-    throw new TypeError('tensor: only tensors of floating point dtype can require gradients');
+  const grad = gradFlag('tensor', requires_grad, name);
   const numbers = typeof values[0] === 'boolean' ? Array.from(values, Number) : values;
-  return finish(fromValues(numbers, dims, name), requires_grad);
+  return finish(fromValues(numbers, dims, name), grad);
 }
 
 function filled(call, args, value) {
@@ -88,7 +110,8 @@ function filled(call, args, value) {
   const { dtype, requires_grad } = parseOptions(call, options, FACTORY_OPTIONS);
   const shape = shapeArgs(call, dims);
   const code = dtypeCode(call, dtype ?? 'float32');
-  return finish(wrap(k.k_full(code, shape.length, writeInts(shape), value), true), requires_grad);
+  const grad = gradFlag(call, requires_grad, dtype ?? 'float32');
+  return finish(wrap(k.k_full(code, shape.length, writeInts(call, shape), value), true), grad);
 }
 
 export const zeros = (...args) => filled('zeros', args, 0);
@@ -100,12 +123,15 @@ export function full(size, fill_value, options) {
   const { dtype, requires_grad } = parseOptions('full', options, FACTORY_OPTIONS);
   const shape = shapeArgs('full', [size]);
   const name = dtype ?? (typeof fill_value === 'boolean' ? 'bool' : Number.isInteger(fill_value) ? 'int64' : 'float32');
-  return finish(wrap(k.k_full(dtypeCode('full', name), shape.length, writeInts(shape), Number(fill_value)), true), requires_grad);
+  const grad = gradFlag('full', requires_grad, name);
+  return finish(wrap(k.k_full(dtypeCode('full', name), shape.length, writeInts('full', shape), Number(fill_value)), true), grad);
 }
 
 function like(call, input, options, make) {
   if (!(input instanceof Tensor)) throw typeError(call, 'a Tensor', input);
+  input.handle; // a released input throws (its cached shape would otherwise still answer)
   const { dtype, requires_grad } = parseOptions(call, options, FACTORY_OPTIONS);
+  gradFlag(call, requires_grad, dtype ?? input.dtype);
   return make(input.shape, { dtype: dtype ?? input.dtype, requires_grad });
 }
 export const zeros_like = (input, options) => like('zeros_like', input, options, (s, o) => zeros(s, o));
@@ -119,7 +145,8 @@ function random(call, fn, args) {
   const { requires_grad, dtype } = parseOptions(call, options, { ...FACTORY_OPTIONS, generator: undefined });
   if (dtype !== undefined && dtypeCode(call, dtype) !== 0) throw new TypeError(`${call}: only dtype float32 is supported`);
   const shape = shapeArgs(call, dims);
-  return finish(wrap(fn(shape.length, writeInts(shape)), true), requires_grad);
+  const grad = gradFlag(call, requires_grad, 'float32');
+  return finish(wrap(fn(shape.length, writeInts(call, shape)), true), grad);
 }
 export const rand = (...args) => random('rand', k.k_rand, args);
 export const randn = (...args) => random('randn', k.k_randn, args);
@@ -133,9 +160,9 @@ export function randint(...args) {
   else if (positional.length === 3) [low, high, size] = positional;
   else throw new TypeError(`randint: expected (high, size) or (low, high, size), got ${positional.length} arguments`);
   checkInt('randint', 'low', low);
-  checkInt('randint', 'high', high);
+  checkInt('randint', 'high', high, { max: 2 ** 31 }); // exclusive: int32 values up to 2^31 - 1
   const shape = shapeArgs('randint', [size]);
-  return wrap(k.k_randint(low, high, shape.length, writeInts(shape)), true);
+  return wrap(k.k_randint(low, high, shape.length, writeInts('randint', shape)), true);
 }
 
 export function randperm(n, options) {
@@ -152,7 +179,8 @@ export function arange(...args) {
   for (const [name, v] of [['start', start], ['end', end], ['step', step]])
     if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError('arange', `a finite number for ${name}`, v);
   const name = dtype ?? ([start, end, step].every(Number.isInteger) ? 'int64' : 'float32');
-  return finish(wrap(k.k_arange(start, end, step, dtypeCode('arange', name)), true), requires_grad);
+  const grad = gradFlag('arange', requires_grad, name);
+  return finish(wrap(k.k_arange(start, end, step, dtypeCode('arange', name)), true), grad);
 }
 
 export function manual_seed(seed) {

@@ -4,7 +4,8 @@ export const DTYPES = ['float32', 'int64', 'bool'];
 const ALIASES = { float: 'float32', float32: 'float32', long: 'int64', int64: 'int64', int: 'int64', int32: 'int64', bool: 'bool' };
 
 export function dtypeCode(call, dtype) {
-  const name = ALIASES[dtype];
+  // own properties only: ALIASES['toString'] would find Object.prototype's function
+  const name = typeof dtype === 'string' && Object.hasOwn(ALIASES, dtype) ? ALIASES[dtype] : undefined;
   if (name === undefined)
     throw new TypeError(`${call}: unsupported dtype ${JSON.stringify(dtype)}; kindling has 'float32', 'int64' and 'bool'`);
   return DTYPES.indexOf(name);

@@ -4,10 +4,13 @@
 export function describe(value) {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
+  // String() and not a template: a Symbol cannot be converted implicitly (a bare TypeError)
+  if (typeof value === 'symbol' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'object' && value.constructor && value.constructor.name === 'Tensor')
     return `a Tensor of shape [${value.shape.join(', ')}]`;
   if (typeof value === 'object') return value.constructor ? `a ${value.constructor.name}` : 'an object';
+  if (typeof value === 'function') return 'a function';
   if (typeof value === 'string') return `the string '${value}'`;
   return `${typeof value} ${String(value)}`;
 }
@@ -41,11 +44,29 @@ export function isOptions(value) {
     Object.getPrototypeOf(value) === Object.prototype;
 }
 
-export function checkInt(call, name, value, { min = -Infinity } = {}) {
+/** The core takes every integer as an int32: anything outside wraps around if not caught here. */
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+export function checkInt(call, name, value, { min = INT32_MIN, max = INT32_MAX } = {}) {
   if (typeof value !== 'number' || !Number.isInteger(value))
     throw typeError(call, `an integer for '${name}'`, value);
   if (value < min) throw new RangeError(`${call}: '${name}' must be >= ${min}, got ${value}`);
+  if (value > max) throw new RangeError(`${call}: '${name}' must be <= ${max}, got ${value}`);
   return value;
+}
+
+/** A readable value in a message: NaN, Infinity and Symbol(x) as such (JSON.stringify says null or throws). */
+export function showValue(value) {
+  if (typeof value === 'number' || typeof value === 'symbol' || typeof value === 'bigint' || typeof value === 'function')
+    return String(value);
+  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 export function checkNumber(call, name, value) {

@@ -8,7 +8,8 @@
 //   was last used (made, read, or passed to an op), and stays valid through the step after
 //   that; it is released when that next step ends. So a tensor used on every turn of a
 //   loop lives on, and one made in a turn and dropped is gone two turns later.
-//   t.keep() makes a tensor kept.
+//   t.keep() makes a tensor kept. Tensors a Dataset creates while a DataLoader fetches a
+//   batch are step-scoped too (they are made anew every turn).
 // - Before the first step event, nothing is step-scoped: a script's setup (data prepared
 //   with ops, say) is kept, as it runs once.
 // - A step is one turn of the user's loop. Three events mark loop turns: loss.backward(),
@@ -24,6 +25,7 @@ import { k } from './core.js';
 let step = 0;
 let seen = new Set(); // kinds of step events seen in the current step
 let started = false;  // has any step event happened yet?
+let loaderDepth = 0;  // > 0 while a DataLoader makes a batch
 const buckets = new Map(); // step number -> step-scoped tensors made during that step
 
 const collected = new FinalizationRegistry((handle) => k.k_release(handle));
@@ -33,7 +35,7 @@ export const currentStep = () => step;
 /** Registers a new wrapper: kept, or scoped to the current step. */
 export function adopt(tensor, kept) {
   collected.register(tensor, tensor._h, tensor);
-  if (kept || !started) tensor._kept = true;
+  if ((kept && loaderDepth === 0) || !started) tensor._kept = true;
   else scope(tensor);
   return tensor;
 }
@@ -44,6 +46,20 @@ function scope(tensor) {
   let bucket = buckets.get(step);
   if (!bucket) buckets.set(step, (bucket = []));
   bucket.push(tensor);
+}
+
+/**
+ * Runs a DataLoader's batch fetch: tensors a Dataset creates there (torch.tensor in
+ * getitem, transforms) are step-scoped like the batch itself, not kept, since the loop
+ * makes new ones every turn.
+ */
+export function loaderFetch(fn) {
+  loaderDepth++;
+  try {
+    return fn();
+  } finally {
+    loaderDepth--;
+  }
 }
 
 /** A use of a step-scoped tensor moves it into the current step. */

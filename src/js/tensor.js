@@ -3,7 +3,7 @@
 // step-scoped tensor (see memory.js).
 import { check, f32, i32, k, raise, scratch, writeInts, SCRATCH } from './core.js';
 import { DTYPES, dtypeCode } from './dtype.js';
-import { checkInt, describe, isOptions, parseOptions, typeError } from './errors.js';
+import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
 import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
 
 const BIN = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -139,14 +139,23 @@ export class Tensor {
 
   // --- arithmetic and comparisons ---------------------------------------------------
   _binary(name, other, options) {
-    if (options !== undefined) {
-      const { alpha } = parseOptions(name, options, { alpha: 1 });
-      if (alpha !== 1) other = other instanceof Tensor ? other.mul(alpha) : other * alpha;
+    if (!(other instanceof Tensor) && typeof other !== 'number' && typeof other !== 'boolean')
+      throw typeError(name, 'a Tensor or a number for other', other);
+    let alpha = 1;
+    if (options !== undefined) ({ alpha } = parseOptions(name, options, { alpha: 1 }));
+    if (typeof alpha !== 'number' && typeof alpha !== 'boolean') throw typeError(name, 'a number for alpha', alpha);
+    alpha = Number(alpha);
+    if (!(other instanceof Tensor)) return wrap(k.k_binary_scalar(BIN[name], this.handle, Number(other) * alpha, 0));
+    if (alpha === 1) return wrap(k.k_binary(BIN[name], this.handle, other.handle));
+    // other * alpha is an intermediate: released here whether the op succeeds or not (the
+    // graph, if any, holds its own reference in the core)
+    this.handle; // a released self is reported before anything is made
+    const scaled = wrap(k.k_binary_scalar(BIN.mul, other.handle, alpha, 0));
+    try {
+      return wrap(k.k_binary(BIN[name], this.handle, scaled.handle));
+    } finally {
+      scaled.dispose();
     }
-    if (other instanceof Tensor) return wrap(k.k_binary(BIN[name], this.handle, other.handle));
-    if (typeof other === 'number' || typeof other === 'boolean')
-      return wrap(k.k_binary_scalar(BIN[name], this.handle, Number(other), 0));
-    throw typeError(name, 'a Tensor or a number for other', other);
   }
   add(other, options) { return this._binary('add', other, options); }
   sub(other, options) { return this._binary('sub', other, options); }
@@ -180,7 +189,9 @@ export class Tensor {
   relu() { return this._unary('relu'); }
   sigmoid() { return this._unary('sigmoid'); }
   tanh() { return this._unary('tanh'); }
-  leaky_relu(negative_slope = 0.01) { return this._unary('leaky_relu', negative_slope); }
+  leaky_relu(negative_slope = 0.01) {
+    return this._unary('leaky_relu', checkNumber('leaky_relu', 'negative_slope', negative_slope));
+  }
   pow(exponent) {
     if (typeof exponent !== 'number') throw typeError('pow', 'a number for exponent (tensor exponents are not supported)', exponent);
     return this._unary('pow', exponent);
@@ -226,8 +237,10 @@ export class Tensor {
   /** max() over everything, or max(dim) -> [values, indices] (PyTorch's named tuple). */
   max(dim, keepdim = false) {
     if (isOptions(dim)) ({ dim, keepdim } = parseOptions('max', dim, { dim: undefined, keepdim: false }));
+    if (isOptions(keepdim)) ({ keepdim } = parseOptions('max', keepdim, { keepdim: false }));
     if (dim instanceof Tensor) return maximum(this, dim);
     if (dim === undefined) return wrap(k.k_max_all(this.handle));
+    if (typeof keepdim !== 'boolean') throw typeError('max', 'a boolean for keepdim', keepdim);
     const handle = k.k_max_dim(this.handle, this._dim('max', dim), keepdim ? 1 : 0);
     const indices = handle > 0 ? wrap(scratch()[0]) : null; // read before wrap reuses the scratch buffer
     const values = wrap(handle);
@@ -238,6 +251,8 @@ export class Tensor {
   }
   argmax(dim, keepdim = false) {
     if (isOptions(dim)) ({ dim, keepdim } = parseOptions('argmax', dim, { dim: undefined, keepdim: false }));
+    if (isOptions(keepdim)) ({ keepdim } = parseOptions('argmax', keepdim, { keepdim: false }));
+    if (typeof keepdim !== 'boolean') throw typeError('argmax', 'a boolean for keepdim', keepdim);
     if (dim === undefined || dim === null) return wrap(k.k_argmax(this.handle, DIM_ALL, 0));
     return wrap(k.k_argmax(this.handle, this._dim('argmax', dim), keepdim ? 1 : 0));
   }
@@ -256,7 +271,7 @@ export class Tensor {
   _shapePtr(call, args) {
     const dims = shapeArgs(call, args);
     if (dims.length > 6) throw new RangeError(`${call}: at most 6 dimensions are supported, got ${dims.length}`);
-    return [dims.length, writeInts(dims)];
+    return [dims.length, writeInts(call, dims)];
   }
   view_as(other) { return this.view(other.shape); }
   reshape_as(other) { return this.reshape(other.shape); }
@@ -283,7 +298,8 @@ export class Tensor {
   }
   permute(...dims) {
     dims = shapeArgs('permute', dims);
-    return wrap(k.k_permute(this.handle, dims.length, writeInts(dims)));
+    if (dims.length > 6) throw new RangeError(`permute: at most 6 dimensions are supported, got ${dims.length}`);
+    return wrap(k.k_permute(this.handle, dims.length, writeInts('permute', dims)));
   }
   transpose(dim0, dim1) {
     checkInt('transpose', 'dim0', dim0);
@@ -308,6 +324,11 @@ export class Tensor {
   }
   /** Rows start..end-1 along dim 0 (Python's t[start:end]); negative bounds count from the end. */
   slice(start = 0, end = this._shape[0]) {
+    this.handle;
+    if (this.ndim === 0) throw new RangeError('slice: cannot slice a 0-d tensor');
+    // checked before any arithmetic, so that a bad bound is reported as the caller gave it
+    checkInt('slice', 'start', start, { min: -Infinity, max: Infinity });
+    checkInt('slice', 'end', end, { min: -Infinity, max: Infinity });
     const n = this._shape[0];
     const clamp = (i) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
     const from = clamp(start);
@@ -339,8 +360,18 @@ export class Tensor {
     check(k.k_copy_(this.handle, src.handle));
     return this;
   }
-  uniform_(from = 0, to = 1) { check(k.k_uniform_(this.handle, from, to)); return this; }
-  normal_(mean = 0, std = 1) { check(k.k_normal_(this.handle, mean, std)); return this; }
+  uniform_(from = 0, to = 1) {
+    checkNumber('uniform_', 'from', from);
+    checkNumber('uniform_', 'to', to);
+    check(k.k_uniform_(this.handle, from, to));
+    return this;
+  }
+  normal_(mean = 0, std = 1) {
+    checkNumber('normal_', 'mean', mean);
+    checkNumber('normal_', 'std', std);
+    check(k.k_normal_(this.handle, mean, std));
+    return this;
+  }
 }
 
 /** Elementwise maximum of two tensors: (a + b + |a - b|) / 2 would lose bits, so select. */

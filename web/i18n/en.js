@@ -220,7 +220,7 @@ export default {
   'infer.wrongCaption': 'true {t} → predicted {p}',
   'infer.wrongLegend': 'Each caption reads true class → predicted class.',
   'infer.noneYet': 'Appears after the first epoch of training.',
-  'infer.filters': 'First convolution layer: filters and feature maps',
+  'infer.filters': 'The first layer: its weights and feature maps',
   'infer.filtersP': 'Top: the learned kernels of the first Conv2d. Bottom: what each one responds to in your drawing (its output channel after the layer).',
   'infer.noConv': 'This model has no Conv2d layer. For a Linear first layer, each unit’s 784 weights are shown as a 28×28 image instead.',
   'infer.filtersAlt': 'Filters of the first layer',

@@ -220,7 +220,7 @@ export default {
   'infer.wrongCaption': '실제 {t} → 예측 {p}',
   'infer.wrongLegend': '설명은 실제 클래스 → 예측한 클래스 순서입니다.',
   'infer.noneYet': '첫 에폭 학습이 끝나면 나타납니다.',
-  'infer.filters': '첫 합성곱 층: 필터와 특징 맵',
+  'infer.filters': '첫 층: 가중치와 특징 맵',
   'infer.filtersP': '위: 첫 Conv2d가 배운 커널. 아래: 여러분의 그림에서 각 커널이 반응한 결과(그 층을 지난 출력 채널).',
   'infer.noConv': '이 모델에는 Conv2d 층이 없습니다. 첫 층이 Linear이므로 대신 각 유닛의 가중치 784개를 28×28 이미지로 보여 줍니다.',
   'infer.filtersAlt': '첫 층의 필터',

@@ -24,8 +24,8 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
     },
     axes: [
       { label: axes.x ?? '', size: 40, labelSize: 18, grid: { stroke: '#e5e7eb' } },
-      { label: axes.y ?? '', size: 56, labelSize: 18, grid: { stroke: '#e5e7eb' }, ...(logY ? {} : {}) },
-      ...(hasY2 ? [{ scale: 'y2', side: 1, label: axes.y2 ?? '', size: 50, labelSize: 18, grid: { show: false } }] : []),
+      { label: axes.y ?? '', size: 60, labelSize: 18, grid: { stroke: '#e5e7eb' }, values: (u, splits) => splits.map(formatTick) },
+      ...(hasY2 ? [{ scale: 'y2', side: 1, label: axes.y2 ?? '', size: 50, labelSize: 18, grid: { show: false }, values: (u, splits) => splits.map(formatTick) }] : []),
     ],
     series: [
       { label: axes.x ?? 'x' },
@@ -53,6 +53,8 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
     chart,
     setData(d, resetScales = true) { chart.setData(d, resetScales); },
     setLabels(labels, axisLabels) {
+      const xLabel = chart.root.querySelector('.u-legend .u-series .u-label');
+      if (axisLabels?.x && xLabel) { chart.series[0].label = axisLabels.x; xLabel.textContent = axisLabels.x; }
       labels.forEach((label, i) => {
         chart.series[i + 1].label = label;
         const el2 = chart.root.querySelectorAll('.u-legend .u-series')[i + 1]?.querySelector('.u-label');
@@ -70,6 +72,7 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
 }
 
 export function formatTick(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '';
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a < 1e-3 || a >= 1e5) return v.toExponential(2);

@@ -78,7 +78,9 @@ export function schedulerSpec(s, { epochs = s.epochs, stepsPerEpoch = 1 } = {}) 
       return { name: 'CosineAnnealingWarmRestarts', args: [['T_0', s.T_0], ...(s.T_mult !== 1 ? [['T_mult', s.T_mult]] : []), ...(s.eta_min ? [['eta_min', s.eta_min]] : [])] };
     case 'LinearLR': return { name: 'LinearLR', args: [['start_factor', s.start_factor], ['end_factor', s.end_factor], ['total_iters', s.total_iters]] };
     case 'OneCycleLR': return { name: 'OneCycleLR', perBatch: true,
-      args: [['max_lr', s.max_lr], ['epochs', epochs], ['steps_per_epoch', stepsPerEpoch], ...(s.pct_start !== 0.3 ? [['pct_start', s.pct_start]] : [])] };
+      args: [['max_lr', s.max_lr], ['epochs', epochs], ['steps_per_epoch', stepsPerEpoch], ...(s.pct_start !== 0.3 ? [['pct_start', s.pct_start]] : []),
+        // Adagrad has no momentum for OneCycleLR to cycle (PyTorch raises without this).
+        ...(s.opt === 'adagrad' ? [['cycle_momentum', false]] : [])] };
     default: return null;
   }
 }
@@ -110,6 +112,7 @@ function dataCode(s, { t }) {
   const subset = s.subset > 0;
   const py = [
     'import torch',
+    'from torch.utils.data import DataLoader, Subset',
     'from torchvision import datasets, transforms',
     '',
     `torch.manual_seed(${s.seed})  # ${t('c.seed')}`,
@@ -119,14 +122,15 @@ function dataCode(s, { t }) {
     '])',
     `train_set = datasets.${name}('data', train=True, download=True, transform=transform)`,
     `test_set = datasets.${name}('data', train=False, transform=transform)`,
-    ...(subset ? [`train_set = torch.utils.data.Subset(train_set, range(${s.subset}))  # ${t('c.subset', { n: s.subset })}`] : []),
-    `train_loader = torch.utils.data.DataLoader(train_set, batch_size=${s.batch}, shuffle=True)`,
-    'test_loader = torch.utils.data.DataLoader(test_set, batch_size=1000)',
+    ...(subset ? [`train_set = Subset(train_set, range(${s.subset}))  # ${t('c.subset', { n: s.subset })}`] : []),
+    `train_loader = DataLoader(train_set, batch_size=${s.batch}, shuffle=True)`,
+    'test_loader = DataLoader(test_set, batch_size=1000)',
   ];
   const js = [
     "import * as torch from 'kindling';",
     "import * as datasets from 'kindling/datasets';",
     "import * as transforms from 'kindling/transforms';",
+    'const { DataLoader, Subset } = torch.utils.data;',
     '',
     `torch.manual_seed(${s.seed});  // ${t('c.seed')}`,
     'const transform = new transforms.Compose([',
@@ -136,9 +140,9 @@ function dataCode(s, { t }) {
     `// ${t('c.bundled', { dir: BUNDLED[s.dataset] })}`,
     `let train_set = await datasets.${name}.load({ train: true, transform });`,
     `const test_set = await datasets.${name}.load({ train: false, transform });`,
-    ...(subset ? [`train_set = new torch.utils.data.Subset(train_set, [...Array(${s.subset}).keys()]);  // ${t('c.subset', { n: s.subset })}`] : []),
-    `const train_loader = new torch.utils.data.DataLoader(train_set, { batch_size: ${s.batch}, shuffle: true });`,
-    'const test_loader = new torch.utils.data.DataLoader(test_set, { batch_size: 1000 });',
+    ...(subset ? [`train_set = new Subset(train_set, [...Array(${s.subset}).keys()]);  // ${t('c.subset', { n: s.subset })}`] : []),
+    `const train_loader = new DataLoader(train_set, { batch_size: ${s.batch}, shuffle: true });`,
+    'const test_loader = new DataLoader(test_set, { batch_size: 1000 });',
   ];
   return { py: py.join('\n'), js: js.join('\n') };
 }
@@ -224,6 +228,9 @@ function trainCode(s, ctx) {
   const plateau = s.sched === 'ReduceLROnPlateau';
   const metricPy = s.monitor === 'test_acc' ? 'accuracy' : 'test_loss';
   const py = [
+    'import torch.nn.functional as F',
+    'import torch.optim as optim',
+    '',
     ...optimizerLines(s, 'py'),
     ...schedulerLines(s, ctx, 'py'),
     '',
@@ -240,14 +247,16 @@ function trainCode(s, ctx) {
     '    with torch.no_grad():',
     '        for x, y in test_loader:',
     '            out = model(x)',
-    "            test_loss += nn.functional.cross_entropy(out, y, reduction='sum').item()",
+    "            test_loss += F.cross_entropy(out, y, reduction='sum').item()",
     '            correct += (out.argmax(1) == y).sum().item()',
     '    test_loss /= len(test_set)',
     '    accuracy = correct / len(test_set)',
     ...(plateau ? [`    scheduler.step(${metricPy})  # ${t('c.plateau')}`] : s.sched !== 'none' && !perBatch ? [`    scheduler.step()  # ${t('c.perEpoch')}`] : []),
-    "    print(f'epoch {epoch}: test loss {test_loss:.4f}, accuracy {accuracy:.2%}')",
+    "    print(f'epoch {epoch}: test loss {test_loss:.4f}, accuracy {accuracy}')",
   ];
   const js = [
+    'const { F, optim } = torch;',
+    '',
     ...optimizerLines(s, 'js'),
     ...schedulerLines(s, ctx, 'js'),
     '',
@@ -265,14 +274,14 @@ function trainCode(s, ctx) {
     '  for (const [x, y] of test_loader) {',
     '    torch.no_grad(() => {',
     '      const out = model(x);',
-    "      test_loss += torch.F.cross_entropy(out, y, { reduction: 'sum' }).item();",
+    "      test_loss += F.cross_entropy(out, y, { reduction: 'sum' }).item();",
     '      correct += out.argmax(1).eq(y).sum().item();',
     '    });',
     '  }',
     '  test_loss /= test_set.length;',
     '  const accuracy = correct / test_set.length;',
     ...(plateau ? [`  scheduler.step(${metricPy});  // ${t('c.plateau')}`] : s.sched !== 'none' && !perBatch ? [`  scheduler.step();  // ${t('c.perEpoch')}`] : []),
-    '  console.log(`epoch ${epoch}: test loss ${test_loss.toFixed(4)}, accuracy ${(accuracy * 100).toFixed(2)}%`);',
+    '  console.log(`epoch ${epoch}: test loss ${test_loss.toFixed(4)}, accuracy ${accuracy}`);',
     '}',
   ];
   return { py: py.join('\n'), js: js.join('\n') };

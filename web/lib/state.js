@@ -30,7 +30,7 @@ export const SCHEMA = {
   beta: num(1, 0.05, 3),
   // Optimizer
   opt: pick('sgd', ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad']),
-  lr: num(0.01, 1e-6, 10),
+  lr: num(0.01, 1e-6, 1000),
   momentum: num(0.9, 0, 0.999),
   weight_decay: num(0, 0, 1),
   nesterov: bool(false),

@@ -19,7 +19,7 @@ export function lrCurve(torch, s, epochs) {
   try {
     const { name, args } = optimizerSpec(s);
     const optimizer = new torch.optim[name]([p], Object.fromEntries(args));
-    const perEpoch = 10; // OneCycleLR's shape depends only on the fraction of the run done
+    const perEpoch = Math.max(10, Math.ceil(200 / epochs)); // OneCycleLR's shape depends only on the fraction of the run done
     const spec = schedulerSpec(s, { epochs, stepsPerEpoch: perEpoch });
     const scheduler = spec ? new torch.optim.lr_scheduler[spec.name](optimizer, Object.fromEntries(spec.args)) : null;
     const xs = [0], lrs = [optimizer.param_groups[0].lr], metrics = [null];
@@ -61,7 +61,8 @@ export function init(app) {
 
   function draw() {
     const s = store.all();
-    const epochs = Math.max(s.curve_epochs, s.epochs);
+    // OneCycleLR spans exactly the training run; the others are drawn over "epochs shown".
+    const epochs = s.sched === 'OneCycleLR' ? s.epochs : Math.max(s.curve_epochs, s.epochs);
     const messages = [];
     try {
       curve = lrCurve(torch, s, epochs);

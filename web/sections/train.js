@@ -47,7 +47,8 @@ export function init(app) {
         axes: { x: t('train.batchAxis'), y: t('train.loss') }, height: 220, xRange }),
       test: lineChart(document.getElementById('chart-test'), {
         series: [{ label: t('train.testLoss'), color: COLORS[1], points: true }, { label: t('train.accuracy'), color: COLORS[2], scale: 'y2', points: true }],
-        axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220, xRange }),
+        axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220,
+        xRange: () => [0.5, (last?.epochs ?? store.get('epochs')) + 0.5], y2Range: [0, 100] }),
       lr: lineChart(document.getElementById('chart-lr'), { series: [{ label: t('train.lr'), color: COLORS[3] }],
         axes: { x: t('train.batchAxis'), y: t('train.lr') }, height: 220, xRange }),
     };
@@ -72,14 +73,17 @@ export function init(app) {
   }
   // Batches arrive up to a few hundred times a second; the page redraws at most ~8 times a
   // second (layout and canvas work on a long page is what would otherwise eat the thread).
-  let lastDraw = 0, latest = null;
+  let lastDraw = 0, latest = null, shown = null;
+  function showSpeed() {
+    if (shown) speed.textContent = t('train.speed', { rate: fmt(Math.round(shown.rate)), eta: duration((shown.total - shown.seen) / shown.rate) });
+  }
   function flush() {
     if (latest) {
-      const msg = latest;
+      const msg = (shown = latest);
       latest = null;
       progress.value = msg.seen / msg.total;
       if (state !== 'paused') setStatus('train.running', { epoch: msg.epoch, epochs: last.epochs, batch: msg.batch, batches: msg.batches });
-      speed.textContent = t('train.speed', { rate: fmt(Math.round(msg.rate)), eta: duration((msg.total - msg.seen) / msg.rate) });
+      showSpeed();
     }
     redraw();
     lastDraw = performance.now();
@@ -125,6 +129,7 @@ export function init(app) {
     setState('starting');
     setStatus('train.preparing');
     speed.textContent = '';
+    shown = null;
     progress.value = 0;
     resetSeries();
     trainer.request('train', { settings: store.all(), layers: app.model.text }).catch((error) => {
@@ -212,6 +217,7 @@ export function init(app) {
     renderCode();
     setStatus(...statusKey);
     setState(state);
+    showSpeed();
     relabel();
   });
   renderCode();

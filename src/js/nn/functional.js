@@ -3,7 +3,7 @@
 // treated as a batch of one, as PyTorch does.
 import { bind, pair } from '../args.js';
 import { k, scratch, writeInts } from '../core.js';
-import { typeError } from '../errors.js';
+import { checkInt, showValue, typeError } from '../errors.js';
 import { Tensor, wrap } from '../tensor.js';
 
 const UN = { leaky_relu: 8, elu: 10, gelu: 11, gelu_tanh: 12 };
@@ -16,10 +16,27 @@ function tensorArg(call, name, value, { optional = false } = {}) {
 
 const handleOf = (t) => (t ? t.handle : 0);
 
-/** Runs a 4-D op on (C, H, W) input by adding and removing the batch dimension. */
+/**
+ * Runs a 4-D op on (C, H, W) input by adding and removing the batch dimension. The batched
+ * view and the batched result are intermediates: released here (also when the op fails),
+ * so that a failed call leaves nothing behind even before the first step event, when
+ * intermediates would be kept (memory.js). A graph keeps its own references in the core.
+ */
 function batched(call, input, run) {
   tensorArg(call, 'input', input);
-  if (input.ndim === 3) return run(input.unsqueeze(0)).squeeze(0);
+  if (input.ndim === 3) {
+    const x = input.unsqueeze(0);
+    try {
+      const y = run(x);
+      try {
+        return y.squeeze(0);
+      } finally {
+        y.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  }
   if (input.ndim !== 4)
     throw new RangeError(`${call}: expected 3D (unbatched) or 4D (batched) input, but got input of size: [${input.shape.join(', ')}]`);
   return run(input);
@@ -49,11 +66,11 @@ export function conv2d(...args) {
   if (stride[0] < 1 || stride[1] < 1) throw new RangeError(`conv2d: non-positive stride is not supported, got ${JSON.stringify(a.stride)}`);
   const dilation = pair('conv2d', 'dilation', a.dilation);
   if (dilation[0] < 1 || dilation[1] < 1) throw new RangeError(`conv2d: dilation should be greater than zero, got ${JSON.stringify(a.dilation)}`);
-  if (!Number.isInteger(a.groups) || a.groups < 1) throw new RangeError(`conv2d: groups must be a positive integer, got ${a.groups}`);
+  checkInt('conv2d', 'groups', a.groups, { min: 1 });
   const kernel = weight.ndim === 4 ? weight.shape.slice(2) : [1, 1];
   const padding = convPadding('conv2d', a.padding, kernel, dilation, stride);
   return batched('conv2d', a.input, (x) =>
-    wrap(k.k_conv2d(x.handle, weight.handle, handleOf(bias), writeInts([...stride, ...padding, ...dilation, a.groups]))));
+    wrap(k.k_conv2d(x.handle, weight.handle, handleOf(bias), writeInts('conv2d', [...stride, ...padding, ...dilation, a.groups]))));
 }
 
 export function linear(...args) {
@@ -82,12 +99,19 @@ export function max_pool2d(...args) {
   const dilation = pair('max_pool2d', 'dilation', a.dilation, { min: 1 });
   let indices = null;
   const out = batched('max_pool2d', a.input, (x) => {
-    const y = k.k_max_pool2d(x.handle, writeInts([...kernel, ...stride, ...padding, ...dilation, a.ceil_mode ? 1 : 0]));
+    const y = k.k_max_pool2d(x.handle, writeInts('max_pool2d', [...kernel, ...stride, ...padding, ...dilation, a.ceil_mode ? 1 : 0]));
     if (y > 0) indices = wrap(scratch()[0]); // read before wrap(y) reuses the scratch buffer
     return wrap(y);
   });
-  if (!a.return_indices) return out;
-  if (a.input.ndim === 3) indices = indices.squeeze(0);
+  if (!a.return_indices) {
+    indices.dispose(); // made by the core either way; nobody will see it
+    return out;
+  }
+  if (a.input.ndim === 3) {
+    const batchedIndices = indices;
+    indices = batchedIndices.squeeze(0);
+    batchedIndices.dispose();
+  }
   return [out, indices];
 }
 
@@ -98,7 +122,7 @@ export function avg_pool2d(...args) {
   if (a.divisor_override !== null && (!Number.isInteger(divisor) || divisor === 0))
     throw new RangeError(`avg_pool2d: divisor must be not zero, got ${a.divisor_override}`);
   return batched('avg_pool2d', a.input, (x) =>
-    wrap(k.k_avg_pool2d(x.handle, writeInts([...kernel, ...stride, ...padding, a.ceil_mode ? 1 : 0, a.count_include_pad ? 1 : 0, divisor]))));
+    wrap(k.k_avg_pool2d(x.handle, writeInts('avg_pool2d', [...kernel, ...stride, ...padding, a.ceil_mode ? 1 : 0, a.count_include_pad ? 1 : 0, divisor]))));
 }
 
 export function adaptive_avg_pool2d(...args) {
@@ -107,7 +131,11 @@ export function adaptive_avg_pool2d(...args) {
   const size = typeof a.output_size === 'number' ? [a.output_size, a.output_size] : a.output_size;
   if (!Array.isArray(size) || size.length !== 2) throw typeError('adaptive_avg_pool2d', 'an int or a pair for output_size', a.output_size);
   const [oh, ow] = size.map((s, i) => (s === null ? input.shape[input.ndim - 2 + i] : s));
-  for (const s of [oh, ow]) if (!Number.isInteger(s) || s < 1) throw new RangeError(`adaptive_avg_pool2d: output_size must be positive integers, got ${JSON.stringify(a.output_size)}`);
+  for (const s of [oh, ow]) {
+    if (typeof s !== 'number' || !Number.isInteger(s)) throw typeError('adaptive_avg_pool2d', 'an int or a pair of ints for output_size', a.output_size);
+    if (s < 1 || s > 2 ** 31 - 1)
+      throw new RangeError(`adaptive_avg_pool2d: output_size must be positive integers below 2^31, got ${showValue(a.output_size)}`);
+  }
   return batched('adaptive_avg_pool2d', input, (x) => wrap(k.k_adaptive_avg_pool2d(x.handle, oh, ow)));
 }
 
@@ -124,7 +152,8 @@ let warnedDropout2d = false;
 function dropoutImpl(call, args, channelWise) {
   const a = bind(call, args, [['input'], ['p', 0.5], ['training', true], ['inplace', false]]);
   const input = tensorArg(call, 'input', a.input);
-  if (typeof a.p !== 'number' || !(a.p >= 0 && a.p <= 1))
+  if (typeof a.p !== 'number') throw typeError(call, 'a number for p', a.p);
+  if (!(a.p >= 0 && a.p <= 1))
     throw new RangeError(`${call}: dropout probability has to be between 0 and 1, but got ${a.p}`);
   if (!a.training || a.p === 0) return input.clone();
   if (channelWise && input.ndim === 3 && !warnedDropout2d) {

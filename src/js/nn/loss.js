@@ -2,7 +2,7 @@
 // math lives in the C core (src/nn/loss.c); here arguments are checked and carried.
 import { bind } from '../args.js';
 import { k } from '../core.js';
-import { typeError } from '../errors.js';
+import { checkInt, showValue, typeError } from '../errors.js';
 import { Tensor, wrap } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -15,8 +15,9 @@ function reductionCode(call, a, { batchmean = false } = {}) {
     reduction = !reduce ? 'none' : sizeAverage ? 'mean' : 'sum';
   }
   if (batchmean && reduction === 'batchmean') return 3;
-  if (!(reduction in REDUCTIONS))
-    throw new RangeError(`${call}: ${JSON.stringify(reduction)} is not a valid value for reduction; ` +
+  // own keys only: `in` would accept Object.prototype's names ('toString', 'constructor', ...)
+  if (typeof reduction !== 'string' || !Object.hasOwn(REDUCTIONS, reduction))
+    throw new RangeError(`${call}: ${showValue(reduction)} is not a valid value for reduction; ` +
       `expected 'none', 'mean'${batchmean ? ", 'sum' or 'batchmean'" : " or 'sum'"}`);
   return REDUCTIONS[reduction];
 }
@@ -35,7 +36,7 @@ export function cross_entropy(...args) {
   const input = tensorArg('cross_entropy', 'input', a.input);
   const target = tensorArg('cross_entropy', 'target', a.target);
   const weight = tensorArg('cross_entropy', 'weight', a.weight, { optional: true });
-  if (!Number.isInteger(a.ignore_index)) throw typeError('cross_entropy', 'an integer ignore_index', a.ignore_index);
+  checkInt('cross_entropy', 'ignore_index', a.ignore_index);
   if (typeof a.label_smoothing !== 'number') throw typeError('cross_entropy', 'a number for label_smoothing', a.label_smoothing);
   return wrap(k.k_cross_entropy(input.handle, target.handle, handleOf(weight), a.ignore_index,
     reductionCode('cross_entropy', a), a.label_smoothing));
@@ -47,7 +48,7 @@ export function nll_loss(...args) {
   const input = tensorArg('nll_loss', 'input', a.input);
   const target = tensorArg('nll_loss', 'target', a.target);
   const weight = tensorArg('nll_loss', 'weight', a.weight, { optional: true });
-  if (!Number.isInteger(a.ignore_index)) throw typeError('nll_loss', 'an integer ignore_index', a.ignore_index);
+  checkInt('nll_loss', 'ignore_index', a.ignore_index);
   return wrap(k.k_nll_loss(input.handle, target.handle, handleOf(weight), a.ignore_index, reductionCode('nll_loss', a)));
 }
 
@@ -67,13 +68,32 @@ export function huber_loss(...args) {
   return pointwise('huber_loss', 3, [a.input, a.target, { reduction: a.reduction, delta: a.delta }], [['delta', 1.0]]);
 }
 
-/** A weight broadcast to the input's shape, as the C kernels take full-size weights. */
-function expandedWeight(call, weight, input) {
-  if (!weight) return null;
+/**
+ * Runs run(weightHandle) with the weight broadcast to the input's shape, as the C kernels
+ * take full-size weights (0 without a weight). The broadcast copy is an intermediate:
+ * released here whether the loss succeeds or fails (a failure before the first step event
+ * would otherwise keep it until GC). Shapes that do not fit are an Error, as everywhere.
+ */
+function withExpandedWeight(call, weight, input, run) {
+  if (!weight) return run(0);
+  weight.handle; // a released weight says so, not "does not broadcast"
+  input.handle;
+  let expanded;
   try {
-    return weight.expand(input.shape).detach();
+    expanded = weight.expand(input.shape);
   } catch {
-    throw new RangeError(`${call}: weight of shape [${weight.shape.join(', ')}] does not broadcast to the input's shape [${input.shape.join(', ')}]`);
+    throw new Error(`${call}: weight of shape [${weight.shape.join(', ')}] does not broadcast to the input's shape [${input.shape.join(', ')}]`);
+  }
+  let detached;
+  try {
+    detached = expanded.detach();
+  } finally {
+    expanded.dispose();
+  }
+  try {
+    return run(detached.handle);
+  } finally {
+    detached.dispose();
   }
 }
 
@@ -82,8 +102,9 @@ export function binary_cross_entropy(...args) {
     ['reduce', null], ['reduction', 'mean']]);
   const input = tensorArg('binary_cross_entropy', 'input', a.input);
   const target = tensorArg('binary_cross_entropy', 'target', a.target);
-  const weight = expandedWeight('binary_cross_entropy', tensorArg('binary_cross_entropy', 'weight', a.weight, { optional: true }), input);
-  return wrap(k.k_bce(input.handle, target.handle, handleOf(weight), reductionCode('binary_cross_entropy', a)));
+  const weight = tensorArg('binary_cross_entropy', 'weight', a.weight, { optional: true });
+  const reduction = reductionCode('binary_cross_entropy', a);
+  return withExpandedWeight('binary_cross_entropy', weight, input, (w) => wrap(k.k_bce(input.handle, target.handle, w, reduction)));
 }
 
 export function binary_cross_entropy_with_logits(...args) {
@@ -92,9 +113,11 @@ export function binary_cross_entropy_with_logits(...args) {
     ['reduce', null], ['reduction', 'mean'], ['pos_weight', null]]);
   const input = tensorArg(call, 'input', a.input);
   const target = tensorArg(call, 'target', a.target);
-  const weight = expandedWeight(call, tensorArg(call, 'weight', a.weight, { optional: true }), input);
+  const weight = tensorArg(call, 'weight', a.weight, { optional: true });
   const posWeight = tensorArg(call, 'pos_weight', a.pos_weight, { optional: true });
-  return wrap(k.k_bce_with_logits(input.handle, target.handle, handleOf(weight), handleOf(posWeight), reductionCode(call, a)));
+  const reduction = reductionCode(call, a);
+  return withExpandedWeight(call, weight, input, (w) =>
+    wrap(k.k_bce_with_logits(input.handle, target.handle, w, handleOf(posWeight), reduction)));
 }
 
 export function kl_div(...args) {

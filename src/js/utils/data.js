@@ -25,7 +25,7 @@ import { bind } from '../args.js';
 import { describe, isOptions, typeError } from '../errors.js';
 import { stack } from '../functions.js';
 import { Generator, generatorPtr, randintDraw, randomInt64, randpermArray } from '../generator.js';
-import { stepEvent } from '../memory.js';
+import { loaderFetch, stepEvent } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { BOOL, FLOAT32, INT64, dataView, emptyTensor, scopedTensor } from '../transforms/buffers.js';
 
@@ -586,6 +586,10 @@ export class DataLoader {
   }
 
   _fetch(index, wait) {
+    return loaderFetch(() => this._fetchBatch(index, wait));
+  }
+
+  _fetchBatch(index, wait) {
     const ds = this.dataset;
     if (!this._auto_collation) {
       const item = datasetItem(ds, index);
@@ -645,7 +649,7 @@ export class DataLoader {
       samples.push(sample);
       if (samples.length === size) {
         stepEvent('loader');
-        yield this._collateStream(samples);
+        yield loaderFetch(() => this._collateStream(samples));
         samples = [];
       }
     }

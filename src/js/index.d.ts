@@ -1,0 +1,217 @@
+// index.d.ts: types for `import * as torch from 'kindling'`. Names and argument order are
+// PyTorch's; keyword arguments go in a trailing options object with PyTorch's names.
+
+export type DType = 'float32' | 'int64' | 'bool';
+export type DTypeLike = DType | 'float' | 'long' | 'int' | 'int32';
+export type Shape = number[];
+export type NestedArray = number | boolean | NestedArray[];
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | number;
+
+export interface FactoryOptions { dtype?: DTypeLike; requires_grad?: boolean; device?: 'cpu'; }
+
+export declare class Tensor {
+  readonly shape: Shape;
+  readonly ndim: number;
+  readonly dtype: DType;
+  readonly is_leaf: boolean;
+  readonly grad_fn: { name: string } | null;
+  readonly is_disposed: boolean;
+  requires_grad: boolean;
+  grad: Tensor | null;
+  readonly T: Tensor;
+  size(): Shape;
+  size(dim: number): number;
+  dim(): number;
+  numel(): number;
+  requires_grad_(requires_grad?: boolean): this;
+  backward(gradient?: Tensor): void;
+  detach(): Tensor;
+  clone(): Tensor;
+  /** Makes a step-scoped tensor kept (see the README's memory rule). */
+  keep(): this;
+  /** Frees the wasm memory now; the tensor throws if used afterwards. */
+  dispose(): void;
+  toTypedArray(): Float32Array | Int32Array;
+  dataSync(): Float32Array | Int32Array;
+  item(): number | boolean;
+  tolist(): NestedArray;
+  toString(): string;
+
+  add(other: TensorLike, options?: { alpha?: number }): Tensor;
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor;
+  mul(other: TensorLike): Tensor;
+  div(other: TensorLike): Tensor;
+  rsub(other: number): Tensor;
+  rdiv(other: number): Tensor;
+  eq(other: TensorLike): Tensor;
+  ne(other: TensorLike): Tensor;
+  gt(other: TensorLike): Tensor;
+  lt(other: TensorLike): Tensor;
+  ge(other: TensorLike): Tensor;
+  le(other: TensorLike): Tensor;
+  neg(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  sqrt(): Tensor;
+  abs(): Tensor;
+  relu(): Tensor;
+  sigmoid(): Tensor;
+  tanh(): Tensor;
+  leaky_relu(negative_slope?: number): Tensor;
+  pow(exponent: number): Tensor;
+  square(): Tensor;
+  matmul(other: Tensor): Tensor;
+  mm(other: Tensor): Tensor;
+  sum(dim?: number | number[] | null, keepdim?: boolean): Tensor;
+  sum(options: { dim?: number | number[]; keepdim?: boolean }): Tensor;
+  mean(dim?: number | number[] | null, keepdim?: boolean): Tensor;
+  mean(options: { dim?: number | number[]; keepdim?: boolean }): Tensor;
+  max(): Tensor;
+  max(other: Tensor): Tensor;
+  max(dim: number, keepdim?: boolean): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  argmax(dim?: number | null, keepdim?: boolean): Tensor;
+  softmax(dim: number): Tensor;
+  log_softmax(dim: number): Tensor;
+  reshape(...shape: number[]): Tensor;
+  reshape(shape: Shape): Tensor;
+  view(...shape: number[]): Tensor;
+  view(shape: Shape): Tensor;
+  view_as(other: Tensor): Tensor;
+  reshape_as(other: Tensor): Tensor;
+  flatten(start_dim?: number, end_dim?: number): Tensor;
+  squeeze(dim?: number): Tensor;
+  unsqueeze(dim: number): Tensor;
+  permute(...dims: number[]): Tensor;
+  permute(dims: number[]): Tensor;
+  transpose(dim0: number, dim1: number): Tensor;
+  t(): Tensor;
+  expand(...shape: number[]): Tensor;
+  expand(shape: Shape): Tensor;
+  expand_as(other: Tensor): Tensor;
+  index_select(dim: number, index: Tensor): Tensor;
+  narrow(dim: number, start: number, length: number): Tensor;
+  /** Rows start..end-1 along dim 0, like Python's t[start:end]. */
+  slice(start?: number, end?: number): Tensor;
+  to(dtype: DTypeLike | 'cpu' | { dtype?: DTypeLike; device?: 'cpu' }): Tensor;
+  float(): Tensor;
+  long(): Tensor;
+  int(): Tensor;
+  bool(): Tensor;
+  cpu(): this;
+  fill_(value: number): this;
+  zero_(): this;
+  copy_(src: Tensor): this;
+  uniform_(from?: number, to?: number): this;
+  normal_(mean?: number, std?: number): this;
+}
+
+type ShapeArgs = number[] | [Shape] | [...number[], FactoryOptions] | [Shape, FactoryOptions];
+
+export declare function tensor(data: NestedArray | ArrayLike<number> | Tensor, options?: FactoryOptions & { shape?: Shape }): Tensor;
+export declare function zeros(...args: ShapeArgs): Tensor;
+export declare function ones(...args: ShapeArgs): Tensor;
+export declare function empty(...args: ShapeArgs): Tensor;
+export declare function rand(...args: ShapeArgs): Tensor;
+export declare function randn(...args: ShapeArgs): Tensor;
+export declare function full(size: Shape, fill_value: Scalar, options?: FactoryOptions): Tensor;
+export declare function zeros_like(input: Tensor, options?: FactoryOptions): Tensor;
+export declare function ones_like(input: Tensor, options?: FactoryOptions): Tensor;
+export declare function full_like(input: Tensor, fill_value: Scalar, options?: FactoryOptions): Tensor;
+export declare function rand_like(input: Tensor, options?: FactoryOptions): Tensor;
+export declare function randn_like(input: Tensor, options?: FactoryOptions): Tensor;
+export declare function randint(high: number, size: Shape, options?: { dtype?: DTypeLike }): Tensor;
+export declare function randint(low: number, high: number, size: Shape, options?: { dtype?: DTypeLike }): Tensor;
+export declare function randperm(n: number, options?: { dtype?: DTypeLike }): Tensor;
+export declare function arange(end: number, options?: FactoryOptions): Tensor;
+export declare function arange(start: number, end: number, step?: number, options?: FactoryOptions): Tensor;
+export declare function manual_seed(seed: number): { initial_seed(): number };
+export declare function initial_seed(): number;
+export declare function get_rng_state(): Uint8Array;
+export declare function set_rng_state(state: Uint8Array): void;
+
+export declare class Generator {
+  constructor(options?: { device?: 'cpu' });
+  manual_seed(seed: number | bigint): this;
+  initial_seed(): number | bigint;
+  seed(): number | bigint;
+  get_state(): Uint8Array;
+  set_state(state: Uint8Array): this;
+}
+
+export declare function add(input: Tensor, other: TensorLike, options?: { alpha?: number }): Tensor;
+export declare function sub(input: Tensor, other: TensorLike, options?: { alpha?: number }): Tensor;
+export declare function mul(input: Tensor, other: TensorLike): Tensor;
+export declare function div(input: Tensor, other: TensorLike): Tensor;
+export declare function neg(input: Tensor): Tensor;
+export declare function exp(input: Tensor): Tensor;
+export declare function log(input: Tensor): Tensor;
+export declare function sqrt(input: Tensor): Tensor;
+export declare function abs(input: Tensor): Tensor;
+export declare function pow(input: Tensor, exponent: number): Tensor;
+export declare function relu(input: Tensor): Tensor;
+export declare function sigmoid(input: Tensor): Tensor;
+export declare function tanh(input: Tensor): Tensor;
+export declare function matmul(input: Tensor, other: Tensor): Tensor;
+export declare function mm(input: Tensor, other: Tensor): Tensor;
+export declare function sum(input: Tensor, dim?: number | number[] | null, keepdim?: boolean): Tensor;
+export declare function mean(input: Tensor, dim?: number | number[] | null, keepdim?: boolean): Tensor;
+export declare function max(input: Tensor, dim?: number, keepdim?: boolean): any;
+export declare function argmax(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
+export declare function softmax(input: Tensor, dim: number): Tensor;
+export declare function log_softmax(input: Tensor, dim: number): Tensor;
+export declare function reshape(input: Tensor, shape: Shape): Tensor;
+export declare function flatten(input: Tensor, start_dim?: number, end_dim?: number): Tensor;
+export declare function squeeze(input: Tensor, dim?: number): Tensor;
+export declare function unsqueeze(input: Tensor, dim: number): Tensor;
+export declare function transpose(input: Tensor, dim0: number, dim1: number): Tensor;
+export declare function permute(input: Tensor, dims: number[]): Tensor;
+export declare function clone(input: Tensor): Tensor;
+export declare function detach(input: Tensor): Tensor;
+export declare function eq(input: Tensor, other: TensorLike): Tensor;
+export declare function ne(input: Tensor, other: TensorLike): Tensor;
+export declare function gt(input: Tensor, other: TensorLike): Tensor;
+export declare function lt(input: Tensor, other: TensorLike): Tensor;
+export declare function ge(input: Tensor, other: TensorLike): Tensor;
+export declare function le(input: Tensor, other: TensorLike): Tensor;
+export declare function index_select(input: Tensor, dim: number, index: Tensor): Tensor;
+export declare function narrow(input: Tensor, dim: number, start: number, length: number): Tensor;
+export declare function cat(tensors: Tensor[], dim?: number): Tensor;
+export declare function concat(tensors: Tensor[], dim?: number): Tensor;
+export declare function stack(tensors: Tensor[], dim?: number): Tensor;
+export declare function is_tensor(x: unknown): x is Tensor;
+export declare function numel(input: Tensor): number;
+
+/** Runs fn without recording a graph and returns its result (`with torch.no_grad():`). */
+export declare function no_grad<T>(fn: () => T): T;
+export declare function enable_grad<T>(fn: () => T): T;
+export declare function inference_mode<T>(fn: () => T): T;
+export declare function is_grad_enabled(): boolean;
+export declare function set_grad_enabled(mode: boolean): void;
+
+export interface MemoryStats {
+  live_tensors: number; live_bytes: number; live_handles: number; scoped_tensors: number;
+  heap_bytes: number; heap_limit: number; step: number;
+}
+export declare function memory_stats(): MemoryStats;
+
+export declare const float32: 'float32';
+export declare const float: 'float32';
+export declare const int64: 'int64';
+export declare const long: 'int64';
+export declare const bool: 'bool';
+export declare const ready: Promise<true>;
+export declare function set_simd(on: boolean): void;
+export declare function simd_available(): boolean;
+
+export type SaveFormat = 'pt' | 'safetensors';
+export declare function save(obj: object, options?: { format?: SaveFormat; metadata?: Record<string, string> }): Uint8Array;
+export declare function save(obj: object, path: string, options?: { format?: SaveFormat; metadata?: Record<string, string> }): Promise<void>;
+export declare function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: { map_location?: 'cpu'; weights_only?: boolean }): any;
+export declare function load(source: string | Blob | Response, options?: { map_location?: 'cpu'; weights_only?: boolean }): Promise<any>;
+export declare function download(obj: object, filename: string, options?: { format?: SaveFormat }): void;
+
+export * as nn from './nn/index.js';
+export * as F from './nn/functional.js';
+export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';
