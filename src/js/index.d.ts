@@ -131,7 +131,8 @@ export declare function get_rng_state(): Uint8Array;
 export declare function set_rng_state(state: Uint8Array): void;
 
 export declare class Generator {
-  constructor(options?: { device?: 'cpu' });
+  constructor(device?: 'cpu' | { device: 'cpu' });
+  readonly device: 'cpu';
   manual_seed(seed: number | bigint): this;
   initial_seed(): number | bigint;
   seed(): number | bigint;
@@ -208,7 +209,8 @@ export type SaveFormat = 'pt' | 'safetensors';
 export declare function save(obj: object, options?: { format?: SaveFormat; metadata?: Record<string, string> }): Uint8Array;
 export declare function save(obj: object, path: string, options?: { format?: SaveFormat; metadata?: Record<string, string> }): Promise<void>;
 export declare function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: { map_location?: 'cpu'; weights_only?: boolean }): any;
-export declare function load(source: string | Blob | Response, options?: { map_location?: 'cpu'; weights_only?: boolean }): Promise<any>;
+/** A path (Node) or URL (browsers), or a Blob / File / fetch Response (anything with arrayBuffer()). */
+export declare function load(source: string | { arrayBuffer(): Promise<ArrayBuffer> }, options?: { map_location?: 'cpu'; weights_only?: boolean }): Promise<any>;
 export declare function download(obj: object, filename: string, options?: { format?: SaveFormat }): void;
 
 export * as nn from './nn/index.js';

@@ -38,8 +38,8 @@ export declare class Module {
   extra_repr(): string;
   toString(): string;
 }
-/** Modules are callable: `model(x)` runs `model.forward(x)`. */
-export interface Module extends ModuleCall {}
+/** Modules are callable: `model(x)` runs `model.forward(x)`, with forward's argument and result types. */
+export interface Module { (...inputs: Parameters<this['forward']>): ReturnType<this['forward']>; }
 
 type Pair = number | [number, number];
 

@@ -541,6 +541,8 @@ export class DataLoader {
     this.dataset = dataset;
     this.num_workers = o.num_workers;
     this.generator = o.generator;
+    this._pass = null;   // the pass in progress: {batches, position}
+    this._resume = null; // a pass to continue, from load_state_dict()
     this._iterable = isIterableDataset(dataset);
     let { sampler, batch_sampler, batch_size, drop_last, shuffle } = o;
     if (this._iterable) {
@@ -613,28 +615,65 @@ export class DataLoader {
 
   [Symbol.iterator]() {
     if (this._iterable && typeof this.dataset[Symbol.iterator] !== 'function') throw asyncError();
-    this._startPass();
+    if (!this._resume) this._startPass();
     return this._iterable ? this._streamSync() : this._passSync();
   }
 
   [Symbol.asyncIterator]() {
-    this._startPass();
+    if (!this._resume) this._startPass();
     return this._iterable ? this._streamAsync() : this._passAsync();
   }
 
+  /**
+   * The position inside the current pass, for checkpoints: the pass's batches of indices
+   * and how many were yielded. load_state_dict() makes the next `for` continue that pass
+   * (without drawing a new order), so a run resumed mid-epoch sees the same batches.
+   */
+  state_dict() {
+    if (this._iterable) throw new Error('DataLoader.state_dict: an IterableDataset has no position to save');
+    const pass = this._pass;
+    return { batches: pass ? pass.batches.map((b) => (typeof b === 'number' ? b : Array.from(b))) : null, position: pass ? pass.position : 0 };
+  }
+
+  load_state_dict(state) {
+    const call = 'DataLoader.load_state_dict';
+    if (!state || typeof state !== 'object') throw typeError(call, 'a state_dict from DataLoader.state_dict()', state);
+    const { batches, position } = state;
+    if (batches === null) {
+      this._resume = null;
+      return;
+    }
+    if (!Array.isArray(batches) || !Number.isInteger(position) || position < 0 || position > batches.length)
+      throw new RangeError(`${call}: expected {batches: [...], position: 0..${Array.isArray(batches) ? batches.length : 'n'}}, got position ${position}`);
+    this._resume = { batches: batches.map((b) => (typeof b === 'number' ? b : Array.from(b))), position };
+  }
+
+  /** Starts (or resumes) a pass at its first next(), when PyTorch's sampler draws its order. */
+  _beginPass() {
+    this._pass = this._resume ?? { batches: [...this._index_sampler], position: 0 };
+    this._resume = null;
+    return this._pass;
+  }
+
   *_passSync() {
-    for (const index of this._index_sampler) {
+    const pass = this._beginPass();
+    while (pass.position < pass.batches.length) {
+      const index = pass.batches[pass.position++];
       stepEvent('loader'); // before the batch is made, so the batch belongs to the new step
       yield this._fetch(index, false);
     }
+    if (this._pass === pass) this._pass = null;
   }
 
   async *_passAsync() {
-    for (const index of this._index_sampler) {
+    const pass = this._beginPass();
+    while (pass.position < pass.batches.length) {
+      const index = pass.batches[pass.position++];
       stepEvent('loader');
       const batch = await this._fetch(index, true);
       yield isThenable(batch) ? await batch : batch;
     }
+    if (this._pass === pass) this._pass = null;
   }
 
   _collateStream(samples) {
