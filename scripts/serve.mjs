@@ -193,5 +193,6 @@ if (isMain) {
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     console.log(`kindling tutorial: http://${host}:${port}/`);
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+  // Keep-alive connections would hold close() open: end them too.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { server.close(() => process.exit(0)); server.closeAllConnections(); });
 }

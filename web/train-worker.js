@@ -47,6 +47,7 @@ async function breathe() {
 // --- messages ---------------------------------------------------------------------------
 const handlers = {
   hello: () => ({ simd: torch.simd_available?.() ?? null }),
+  memory: () => torch.memory_stats(),
 
   async load({ dataset }) {
     const d = await getData(dataset);
@@ -139,6 +140,7 @@ function firstLayerView(x) {
 async function trainRun({ settings: s, layers: layersText }) {
   const started = performance.now();
   run = { paused: false, stopped: false, wake: null };
+  const scratch = []; // kept tensors of this run only (optimizer state, class weights): freed at its end
   try {
     const layers = parseLayers(layersText);
     if (!layers) throw new Error('invalid layers');
@@ -163,14 +165,17 @@ async function trainRun({ settings: s, layers: layersText }) {
       const counts = torch.tensor(classCounts, { dtype: 'float32' });
       const inverse = counts.pow(-1);
       options.weight = inverse.div(inverse.sum());
+      scratch.push(counts, inverse, options.weight);
     }
     if (s.ignore_index !== -100) options.ignore_index = s.ignore_index;
     if (s.reduction !== 'mean') options.reduction = s.reduction;
     if (s.label_smoothing) options.label_smoothing = s.label_smoothing;
     const criterion = new nn.CrossEntropyLoss(options);
+    scratch.push(...criterion.buffers());
 
     const { name, args } = optimizerSpec(s);
     const optimizer = new optim[name](model.parameters(), Object.fromEntries(args));
+    scratch.push(optimizer);
     const batches = Math.ceil(train_data.length / s.batch);
     const sched = schedulerSpec(s, { stepsPerEpoch: batches });
     const scheduler = sched ? new optim.lr_scheduler[sched.name](optimizer, Object.fromEntries(sched.args)) : null;
@@ -241,6 +246,11 @@ async function trainRun({ settings: s, layers: layersText }) {
     post({ type: run.stopped ? 'stopped' : 'done', accuracy: lastAccuracy, seconds: (performance.now() - started) / 1000,
       trained: modelInfo.trained });
   } finally {
+    for (const x of scratch) {
+      if (x instanceof torch.Tensor) { if (!x.is_disposed) x.dispose(); continue; }
+      for (const state of x.state.values()) // an optimizer: its momentum / moment buffers
+        for (const v of Object.values(state)) if (v instanceof torch.Tensor && !v.is_disposed) v.dispose();
+    }
     run = null;
   }
 }

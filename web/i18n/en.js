@@ -1,7 +1,6 @@
 // en.js: every English string of the page. Keys match ko.js one for one (the page test
 // checks it). Values may hold inline HTML (<code>, <b>, <em>) and {name} placeholders.
 export default {
-  'lang.name': 'English',
   'page.title': 'kindling — train a CNN in your browser, the PyTorch way',
   'hero.title': 'kindling',
   'hero.subtitle': 'The PyTorch tutorial, running in your browser: load data, design a CNN, pick a loss, an optimizer and a scheduler, train, then draw a digit.',
@@ -23,7 +22,6 @@ export default {
   'code.copy': 'Copy',
   'code.copied': 'Copied',
   'careful': 'Careful',
-  'loading': 'Loading…',
   'status.rejected': 'Some settings in the link were not valid and were reset: {keys}',
 
   'intro.title': 'The path, and the order to remember',
@@ -61,10 +59,6 @@ export default {
   'model.preset.lenet': 'LeNet-5',
   'model.preset.mlp': 'Small MLP',
   'model.preset.custom': 'Custom (edited)',
-  'model.col.layer': 'Layer',
-  'model.col.shape': 'Output shape',
-  'model.col.params': 'Parameters',
-  'model.col.actions': 'Actions',
   'model.input': 'Input',
   'model.total': 'Total: {params} parameters, output {shape}',
   'model.add': 'Add layer',
@@ -80,7 +74,6 @@ export default {
   'model.hint.needs4d': 'This layer needs an image-shaped input [N, C, H, W]; it gets {shape}.',
   'model.hint.small': 'The input {shape} is too small for this kernel: lower kernel_size or add padding.',
   'model.warn.softmax': 'The model ends with Softmax. CrossEntropyLoss already applies log-softmax to raw scores (logits); a Softmax before it squashes the scores and slows learning. Remove it for training.',
-  'model.speed': 'Training cost: about {mflop} MFLOP per sample.',
   'model.blocked': 'Fix the model before training.',
 
   'loss.title': '3. Loss function',
@@ -199,7 +192,6 @@ export default {
   'train.batchAxis': 'epoch',
   'train.nan': 'The loss became NaN (not a number) at epoch {epoch}, batch {batch}, so training stopped. The learning rate ({lr}) is probably too high: lower it (try {suggest}) and train again.',
   'train.error': 'Training failed: {error}',
-  'train.summary': 'Last: loss {loss} · test accuracy {acc}',
   'train.changed': 'Settings changed since this run; press Train to apply them.',
 
   'infer.title': '7. Inference',
@@ -240,6 +232,7 @@ export default {
   'class.fashion.8': 'Bag',
   'class.fashion.9': 'Boot',
 
+  'c.constant': 'constant lr',
   'c.seed': 'the same seed gives the same run',
   'c.toTensor': 'uint8 0..255 -> float 0..1, shape [1, 28, 28]',
   'c.normalize': '(x - mean) / std',
@@ -255,5 +248,4 @@ export default {
   'c.evaluate': 'evaluate on the test set',
   'c.normalised': 'image: [1, 28, 28], normalised like the training data',
   'c.bundled': 'the bundled files, {dir}',
-  'c.dataPending': 'data loading in kindling: see kindling/datasets',
 };

@@ -1,7 +1,6 @@
 // ko.js: every Korean string of the page. Keys match en.js one for one (the page test
 // checks it). Values may hold inline HTML (<code>, <b>, <em>) and {name} placeholders.
 export default {
-  'lang.name': '한국어',
   'page.title': 'kindling — 브라우저에서 PyTorch 방식으로 CNN 학습하기',
   'hero.title': 'kindling',
   'hero.subtitle': '브라우저에서 그대로 돌아가는 PyTorch 튜토리얼: 데이터를 불러오고, CNN을 설계하고, 손실 함수·옵티마이저·스케줄러를 고른 뒤 학습시키고, 직접 숫자를 그려 보세요.',
@@ -23,7 +22,6 @@ export default {
   'code.copy': '복사',
   'code.copied': '복사됨',
   'careful': '주의',
-  'loading': '불러오는 중…',
   'status.rejected': '링크의 일부 설정 값이 올바르지 않아 기본값으로 되돌렸습니다: {keys}',
 
   'intro.title': '전체 흐름과 외워 둘 순서',
@@ -61,10 +59,6 @@ export default {
   'model.preset.lenet': 'LeNet-5',
   'model.preset.mlp': '작은 MLP',
   'model.preset.custom': '사용자 정의 (수정됨)',
-  'model.col.layer': '층',
-  'model.col.shape': '출력 모양',
-  'model.col.params': '파라미터',
-  'model.col.actions': '편집',
   'model.input': '입력',
   'model.total': '합계: 파라미터 {params}개, 출력 {shape}',
   'model.add': '층 추가',
@@ -80,7 +74,6 @@ export default {
   'model.hint.needs4d': '이 층은 이미지 모양 입력 [N, C, H, W]가 필요한데 {shape}가 들어옵니다.',
   'model.hint.small': '입력 {shape}가 이 커널보다 작습니다. kernel_size를 줄이거나 padding을 넣으세요.',
   'model.warn.softmax': '모델이 Softmax로 끝납니다. CrossEntropyLoss는 날것의 점수(로짓)에 log-softmax를 스스로 적용하므로, 앞에 Softmax가 있으면 점수가 눌려서 학습이 느려집니다. 학습할 때는 빼세요.',
-  'model.speed': '학습 비용: 샘플당 약 {mflop} MFLOP.',
   'model.blocked': '학습하기 전에 모델을 고치세요.',
 
   'loss.title': '3. 손실 함수',
@@ -199,7 +192,6 @@ export default {
   'train.batchAxis': '에폭',
   'train.nan': '에폭 {epoch}, 배치 {batch}에서 손실이 NaN(숫자가 아님)이 되어 학습을 멈췄습니다. 학습률({lr})이 너무 큰 것 같습니다. 낮춰서(예: {suggest}) 다시 학습하세요.',
   'train.error': '학습 실패: {error}',
-  'train.summary': '최근: 손실 {loss} · 테스트 정확도 {acc}',
   'train.changed': '이번 학습 이후 설정이 바뀌었습니다. 적용하려면 학습을 다시 누르세요.',
 
   'infer.title': '7. 추론',
@@ -240,6 +232,7 @@ export default {
   'class.fashion.8': '가방',
   'class.fashion.9': '부츠',
 
+  'c.constant': '학습률 고정',
   'c.seed': '같은 시드면 같은 결과',
   'c.toTensor': 'uint8 0..255 -> float 0..1, 모양 [1, 28, 28]',
   'c.normalize': '(x - mean) / std',
@@ -255,5 +248,4 @@ export default {
   'c.evaluate': '테스트 세트로 평가',
   'c.normalised': 'image: [1, 28, 28], 학습 데이터와 같은 방식으로 정규화',
   'c.bundled': '함께 들어 있는 파일 {dir}',
-  'c.dataPending': 'kindling의 데이터 로딩: kindling/datasets 참고',
 };

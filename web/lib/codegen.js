@@ -206,7 +206,7 @@ function optimizerCode(s) {
 
 function schedulerLines(s, ctx, lang) {
   const spec = schedulerSpec(s, { stepsPerEpoch: ctx.stepsPerEpoch ?? 1 });
-  if (!spec) return lang === 'py' ? ['scheduler = None  # constant lr'] : ['const scheduler = null;  // constant lr'];
+  if (!spec) return lang === 'py' ? [`scheduler = None  # ${ctx.t('c.constant')}`] : [`const scheduler = null;  // ${ctx.t('c.constant')}`];
   const args = spec.name === 'OneCycleLR' ? spec.args.map(([k, v]) => (k === 'steps_per_epoch' ? [k, { raw: lang === 'py' ? 'len(train_loader)' : 'train_loader.length' }] : [k, v])) : spec.args;
   const fmt = (k, v) => (v && v.raw ? (lang === 'py' ? `${k}=${v.raw}` : `${k}: ${v.raw}`) : lang === 'py' ? `${k}=${pyArg(v)}` : `${k}: ${jsArg(v)}`);
   const list = args.map(([k, v]) => fmt(k, v)).join(', ');

@@ -129,6 +129,7 @@ export function init(app) {
     ctx.beginPath();
     ctx.moveTo(mx, my - 7); ctx.lineTo(mx + 6, my + 5); ctx.lineTo(mx - 6, my + 5); ctx.closePath();
     ctx.fill();
+    ctx.globalAlpha = 0.8; // overlapping paths stay visible
     for (const r of racers) {
       ctx.strokeStyle = r.color;
       ctx.lineWidth = 2.5;
@@ -144,6 +145,7 @@ export function init(app) {
       ctx.lineWidth = 1.5;
       ctx.stroke();
     }
+    ctx.globalAlpha = 1;
     ctx.fillStyle = 'rgba(255,255,255,0.85)';
     ctx.fillRect(6, 6, 92, 22);
     ctx.fillStyle = '#111';
@@ -167,6 +169,7 @@ export function init(app) {
     advance(surface.perFrame);
     draw();
     if (step % 8 === 0 || step >= surface.steps) drawLegend();
+    if (step >= surface.steps) { playing = false; setPlayLabel(); return; }
     frame = requestAnimationFrame(loop);
   }
   const kick = () => { if (!frame) frame = requestAnimationFrame(loop); };
@@ -177,10 +180,10 @@ export function init(app) {
     playButton.textContent = t(playing ? 'race.pause' : 'race.play');
     kick();
   });
-  document.getElementById('race-reset').addEventListener('click', () => { reset(); kick(); });
+  document.getElementById('race-reset').addEventListener('click', () => { reset(); playing = !reduceMotion; setPlayLabel(); kick(); });
   const setPlayLabel = () => { playButton.textContent = t(playing ? 'race.pause' : 'race.play'); };
   app.on('lang', () => { setPlayLabel(); draw(); });
-  store.on(['surface', 'race_lr'], () => { reset(); kick(); });
+  store.on(['surface', 'race_lr'], () => { reset(); playing = !reduceMotion; setPlayLabel(); kick(); });
   new IntersectionObserver((entries) => {
     visible = entries.some((e) => e.isIntersecting);
     if (visible) kick();
@@ -188,5 +191,5 @@ export function init(app) {
   setPlayLabel();
   reset();
   // Runs the race to its end at once (for screenshots and the console).
-  app.race = { finish() { advance(surface.steps); draw(); drawLegend(); } };
+  app.race = { finish() { advance(surface.steps); playing = false; setPlayLabel(); draw(); drawLegend(); } };
 }

@@ -100,7 +100,10 @@ export function init(app) {
       });
     }
     chart.setLabels(['lr', t('sched.metric')], { x: t('sched.epoch'), y: 'lr', y2: t('sched.metric') });
-    chart.chart.setSeries(2, { show: s.sched === 'ReduceLROnPlateau' });
+    const plateau = s.sched === 'ReduceLROnPlateau';
+    chart.chart.setSeries(2, { show: plateau });
+    const entry = chart.chart.root.querySelectorAll('.u-legend .u-series')[2];
+    if (entry) entry.style.display = plateau ? '' : 'none';
     chart.setData([curve.xs, curve.lrs, curve.metrics]);
   }
 
