@@ -39,93 +39,7 @@ const { nn, F, optim } = torch;
 // ----------------------------------------------------------------------------------------
 // Generators that expose bugs in src/ (see the report of issue 7). Skipped unless
 // KINDLING_BAD_INPUTS_KNOWN_BUGS=1; each entry says what is expected and what happens.
-const KNOWN_BUGS = {
-  'losses: reduction named like an Object.prototype property':
-    'F.mse_loss(x, y, {reduction: "toString"}) (also "valueOf", "constructor", "__proto__", ... and every loss ' +
-    'function and loss module) is accepted and behaves as reduction "none": nn/loss.js reductionCode() tests ' +
-    '`reduction in REDUCTIONS`, which finds Object.prototype members, and passes the function to the core as 0.',
-  'F.conv2d: groups that is not an integer':
-    'F.conv2d(x, w, {groups: "x"}) throws RangeError "groups must be a positive integer, got x" (a value of the ' +
-    'wrong kind: TypeError, as for stride / padding / dilation), and {groups: Symbol()} throws a bare ' +
-    '"TypeError: Cannot convert a Symbol value to a string" from the message template (nn/functional.js conv2d).',
-  'adaptive_avg_pool2d: output size that is a number but not an integer':
-    'F.adaptive_avg_pool2d(x, 2.5) / (x, NaN) throw RangeError "output_size must be positive integers, got 2.5" ' +
-    '(NaN and Infinity print as "got null": JSON.stringify); a non-integer size is a TypeError everywhere else ' +
-    '(conv / pool kernel_size via args.js pair()) (nn/functional.js adaptive_avg_pool2d).',
-  'creation: requires_grad that is not a boolean':
-    'torch.zeros([2], {requires_grad: "yes"}) (and ones/rand/randn/full/tensor) is accepted as true, and ' +
-    '{requires_grad: 1} too; Tensor.requires_grad_("yes") is a TypeError. creation.js finish() tests truthiness.',
-  'DataLoader: batch_size that is not a number':
-    'new DataLoader(ds, {batch_size: "x"}) throws RangeError ("should be a positive integer value"): a value of ' +
-    'the wrong kind is a TypeError elsewhere (utils/data.js DataLoader constructor).',
-  'random_split: negative lengths':
-    'random_split(ds, [-1, n + 1]) throws TypeError "expected non-negative integer lengths": a negative length ' +
-    'is a value out of range (RangeError), like "Fraction at index i is not between 0 and 1" (utils/data.js).',
-  '*_like: released input':
-    'torch.zeros_like(t) / ones_like / rand_like / randn_like / full_like of a released t return a new ' +
-    'tensor instead of throwing the released-tensor Error: creation.js like() reads only the cached shape ' +
-    'and dtype, never the handle (README: touching a released tensor throws).',
-  'creation: integer sizes beyond int32 wrap around':
-    'torch.zeros(2**32 + 3) makes a 3-element tensor, zeros(1e300) an empty one, zeros(2**31) says ' +
-    '"negative dimension -2147483648": writeInts (src/js/core.js) stores JS numbers into an Int32Array ' +
-    'unchecked. Same for reshape/expand/narrow/transpose/permute/randperm/nn.Linear sizes and ignore_index.',
-  'tensor methods: int arguments beyond int32 wrap around':
-    'x.narrow(0, 2**32, 2), x.transpose(2**32, 1), x.permute(2**32, 1) and x.reshape(2**32 + n) are ' +
-    'accepted: the ints reach the int32 ABI modulo 2^32 (src/js/tensor.js checkInt has no int32 bound).',
-  'creation: requires_grad with an integer dtype':
-    'torch.zeros([2], {dtype: "int64", requires_grad: true}) (also ones/full/arange/*_like/tensor(Tensor)) ' +
-    'throws the right TypeError but leaks the kept tensor it allocated first: creation.js finish() calls ' +
-    'requires_grad_ after wrap(..., true).',
-  'tensor: typed-array data with a shape that is not integers':
-    'torch.tensor(new Float32Array(4), {shape: "ab"}) throws a bare "TypeError: dims.reduce is not a function"; ' +
-    '{shape: [NaN]} gives a RangeError "shape [NaN] does not fit": creation.js tensor() does not check the ' +
-    'shape option (expected TypeError "tensor: expected a shape of integers").',
-  'add/sub: alpha that is not a number':
-    'x.add(y, {alpha: "x"}) throws "mul: expected a Tensor or a number for other": tensor.js _binary ' +
-    'does not check alpha and reports the internal mul (expected TypeError "add: expected a number for alpha").',
-  'leaky_relu / elu: slope or alpha that is not a number':
-    'x.leaky_relu("x"), F.leaky_relu(x, "x") and F.elu(x, "x") are accepted and return NaN: the value goes to ' +
-    'k_unary as a double unchecked (expected TypeError).',
-  'max / argmax: keepdim that is not a boolean':
-    'x.max(0, "yes") and x.argmax(0, 1) are accepted (truthy), while sum/mean reject the same keepdim with ' +
-    'a TypeError (tensor.js max/argmax do not check keepdim).',
-  'slice: bounds that are not integers':
-    'x.slice("a") throws "narrow: expected an integer for \'start\', got number NaN": tensor.js slice() does ' +
-    'arithmetic on the bounds before checking them (the message names narrow and a NaN the caller never passed).',
-  'uniform_ / normal_: bounds, mean or std that are not numbers':
-    'x.normal_("x") is accepted and writes NaN into x; x.uniform_("a", "b") throws a plain Error ' +
-    '"expects to return a [from, to) range, but found from=nan > to=nan" (expected TypeError naming the argument).',
-  'uniform_ / normal_: leaf that requires grad':
-    'w.uniform_() / w.normal_() on a leaf with requires_grad are accepted (fill_ and copy_ reject it, as ' +
-    'PyTorch does: "a leaf Variable that requires grad is being used in an in-place operation").',
-  'conv2d: padding or dilation near int32 overflow':
-    'F.conv2d(x[1,1,8,8], w[1,1,3,3], null, 1, 2**31 - 1) is accepted with output [1, 1, 4, 4] and writes out of ' +
-    'bounds (native ASan build: signed overflow at src/kernels/conv2d.c:121 ws_layout and :362 (H + pt + pb), ' +
-    'then heap-buffer-overflow in copy_exact, conv2d.c:280, from the padded im2col path); out_size() truncates a ' +
-    'long long above INT_MAX to int. Padding 2**30 or dilation 2**30 report a negative size or kernel ' +
-    '(signed overflow in src/nn/conv2d.c:47-51, conv_shape). Expected RangeError (too large).',
-  'BatchNorm forward that fails in training':
-    'BatchNorm2d(3)(x of 4 channels) in training mode throws, but num_batches_tracked was already ' +
-    'incremented (layers.js BatchNorm.forward fills it before F.batch_norm checks the input).',
-  'Dropout: p that is not a number':
-    'nn.Dropout("a") / F.dropout(x, "a") throw RangeError "...between 0 and 1, but got a" (wrong kind of ' +
-    'argument: expected TypeError).',
-  'losses: weight that does not broadcast (BCE)':
-    'F.binary_cross_entropy(x, y, w) with a weight that does not broadcast throws RangeError; shapes that do ' +
-    'not fit are Error everywhere else (error.h K_ERR_RUNTIME; the target-shape check of the same function ' +
-    'throws Error). loss.js expandedWeight() turns the expand Error into a RangeError.',
-  'optimizer: param_groups edited to hold a non-tensor or no list':
-    'opt.param_groups[0].params.push("x"); opt.step() is accepted silently, and params = null gives a bare ' +
-    '"TypeError: group.params is not iterable" (optimizer.js step() checks neither).',
-  'optimizer: load_state_dict with a bad state entry':
-    'opt.load_state_dict({state: {0: null}, ...}) throws a bare "TypeError: Cannot convert undefined or null ' +
-    'to object"; a state whose second entry has the wrong shape throws the right Error but leaks the kept ' +
-    'copies made for the entries before it (optimizer.js load_state_dict).',
-  'Module.load_state_dict with a released tensor':
-    'model.load_state_dict({weight: ok, bias: released}) throws the released-tensor Error after copying ' +
-    'weight: the model is half-modified (module.js checks shapes, which a released tensor still reports, ' +
-    'then copies key by key).',
-};
+const KNOWN_BUGS = {};
 const RUN_KNOWN = process.env.KINDLING_BAD_INPUTS_KNOWN_BUGS === '1';
 
 // ----------------------------------------------------------------------------------------
@@ -755,9 +669,8 @@ gen('Conv2d forward: wrong channels, rank, dtype or too small (4-D)', fc.tuple(f
 gen('nn layers: conv / pool forward on 3-D input that fails', fc.tuple(pick('conv2d', 'max_pool2d', 'avg_pool2d'), fc.integer({ min: 1, max: 3 })), ([fn, c]) => {
   const x = F32([c, 3, 3]), w = F32([2, c + 1, 3, 3]);
   const run = fn === 'conv2d' ? () => F.conv2d(x, w) : () => F[fn](x, 5);
-  // residue: functional.js batched() unsqueezes the input before the core rejects it; the
-  // view is step-scoped here (before a script's first step it would be kept: see the report)
-  return { call: fn, expect: Error, residue: 'known', label: `F.${fn}(x${show(x.shape)}, ...)`, run };
+  // functional.js batched() releases the unsqueezed view it made when the core rejects it
+  return { call: fn, expect: Error, label: `F.${fn}(x${show(x.shape)}, ...)`, run };
 });
 
 gen('pooling forward: wrong rank, kernel too large, bad kernel', fc.tuple(pick('MaxPool2d', 'AvgPool2d', 'max_pool2d', 'avg_pool2d'), fc.nat(2), fc.oneof(fc.integer({ min: -5, max: 0 }), badDim)),
@@ -896,9 +809,8 @@ gen('losses: weight that does not broadcast (BCE)', fc.tuple(pick('binary_cross_
 
 gen('losses: BCE with a good weight and a target of another shape', fc.tuple(pick('binary_cross_entropy', 'binary_cross_entropy_with_logits'), nonBroadcastablePair), ([fn, [a, b]]) => {
   const x = hold(torch.rand(a)), y = F32(b), w = F32(a);
-  // residue: loss.js expandedWeight() makes the expanded weight before the core rejects the
-  // target; it is step-scoped and released by the memory rule two steps later.
-  return { call: fn, expect: Error, residue: 'known', label: `F.${fn}(x${show(a)}, y${show(b)}, weight${show(a)})`, run: () => F[fn](x, y, w) };
+  // loss.js withExpandedWeight() releases the expanded weight when the core rejects the target
+  return { call: fn, expect: Error, label: `F.${fn}(x${show(a)}, y${show(b)}, weight${show(a)})`, run: () => F[fn](x, y, w) };
 });
 
 gen('losses: input or target that is not a Tensor, or released', fc.tuple(pick(...CLASS_LOSSES, ...POINT_LOSSES), fc.boolean(), fc.oneof(notATensor, fc.constant('released'))), ([fn, first, bad]) => {

@@ -3,14 +3,13 @@
 // RangeError naming the call, the size and the limit — never a wasm trap — and the instance
 // must keep working with nothing leaked:
 //   - single allocations too large for the heap (factories, matmul outputs, nn weights);
-//   - a conv2d whose im2col workspace (2-4 GiB) cannot be allocated;
+//   - a conv2d whose im2col workspace (2-4 GiB) cannot be allocated, and conv / pooling
+//     geometry (padding, kernel, dilation) near int32 overflow: refused up front;
 //   - a sequence of 400 MB tensors that exhausts the heap; then, with the heap full, ops that
 //     allocate inside the core (matmul, conv workspace, softmax, backward, an optimizer's
 //     state) fail cleanly; after dispose() memory_stats returns to its baseline.
 // The wasm memory itself never shrinks (heap_bytes stays at its high-water mark): only the
 // live tensor counts and bytes are compared with the baseline.
-// Cases that expose bugs in src/ are skipped with their diagnosis (KNOWN below); set
-// KINDLING_OOM_KNOWN_BUGS=1 to run them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,23 +18,6 @@ import * as torch from '../dist/index.js';
 const { nn, F, optim } = torch;
 const LIMIT = 2147483648;
 const MB = 1024 * 1024;
-const RUN_KNOWN = process.env.KINDLING_OOM_KNOWN_BUGS === '1';
-const KNOWN = {
-  conv2dMessage:
-    'conv2d workspace failures say only "conv2d: out of memory for the convolution workspace" and ' +
-    '"conv2d: the convolution is too large for the wasm heap": neither names the size nor the 2 GiB limit ' +
-    '(src/nn/conv2d.c op_conv2d / conv_shape; the workspace size is conv2d_workspace_bytes()).',
-  conv2dWrap:
-    'F.conv2d(zeros(1, 64, 16, 65552), zeros(1, 64, 16, 16)) traps with "RuntimeError: memory access out of ' +
-    'bounds" after overwriting the heap: src/kernels/conv2d.c ws_layout() / conv2d_workspace_bytes() compute the ' +
-    'im2col workspace (C*R*S*OH*OW floats = 2^30 + 2^14) in size_t, 32 bits in wasm, so the byte count wraps ' +
-    'to 65536; get_ws() mallocs that and im2col writes 4 GiB from it. conv2d_shape_init() only bounds ' +
-    'C*R*S*OH*OW by INT_MAX elements (8 GiB), not the bytes by the heap limit. The output tensor also leaks.',
-  optimizerHalfStep:
-    'With the heap full, Adam.step() over [small, big] updates small, then fails allocating big\'s state: ' +
-    'the step is half applied (src/js/optim/optimizer.js step() allocates state lazily inside the update loop, ' +
-    'after the checks).',
-};
 
 function canary() {
   const a = torch.ones(8, 8), b = torch.full([8, 8], 0.5);
@@ -121,25 +103,27 @@ test('a conv2d whose im2col workspace (about 2.8 GB) cannot be allocated: RangeE
   try {
     expectOom('F.conv2d workspace 2.8 GB', () => F.conv2d(x, w), { names: ['conv2d'], limit: false });
     expectOom('F.conv2d workspace 2.8 GB (graph recorded)', () => F.conv2d(xg, wg), { names: ['conv2d'], limit: false });
-    // The output alone would fit; the shape check refuses C*R*S*OH*OW > INT_MAX up front.
-    expectOom('F.conv2d with padding 30000', () => F.conv2d(x2, w1, null, 1, 30000), { names: ['conv2d'], limit: false });
+    // The output [1, 1, 60002, 60002] (14 GB) is refused by the shape check, before any allocation.
+    expectOom('F.conv2d with padding 30000', () => F.conv2d(x2, w1, null, 1, 30000), { names: ['conv2d'], mentions: ['[1, 1, 60002, 60002]'] });
   } finally {
     for (const t of [x, w, xg, wg, x2, w1]) t.dispose();
   }
 });
 
-test('conv2d workspace errors name the size and the limit', { skip: RUN_KNOWN ? false : `known bug in src/: ${KNOWN.conv2dMessage}` }, () => {
+test('conv2d workspace errors name the size and the limit', () => {
   const x = torch.zeros(1, 64, 310, 310), w = torch.zeros(1, 64, 11, 11);
   try {
-    expectOom('F.conv2d workspace 2.8 GB', () => F.conv2d(x, w), { names: ['conv2d'] });
+    // 7744 x 90000 floats: the workspace is computed (and refused) before anything is allocated
+    expectOom('F.conv2d workspace 2.8 GB', () => F.conv2d(x, w), { names: ['conv2d'], mentions: ['2787840000 bytes'] });
   } finally {
     x.dispose();
     w.dispose();
   }
 });
 
-test('a conv2d whose workspace is 4 GiB or more is refused, not a trap (child process)', { skip: RUN_KNOWN ? false : `known bug in src/: ${KNOWN.conv2dWrap}` }, () => {
-  // In a child process: the bug overwrites the heap before it traps.
+test('a conv2d whose workspace is 4 GiB or more is refused, not a trap (child process)', () => {
+  // In a child process, as a regression would overwrite the heap before it traps: the
+  // workspace (2^30 + 2^14 floats) once wrapped around 32-bit size_t to 65536 bytes.
   const script = `
     import * as torch from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
     const x = torch.zeros(1, 64, 16, 65552), w = torch.zeros(1, 64, 16, 16);
@@ -148,7 +132,44 @@ test('a conv2d whose workspace is 4 GiB or more is refused, not a trap (child pr
     catch (e) { out = (e instanceof WebAssembly.RuntimeError ? 'trap: ' : e.constructor.name + ': ') + e.message; }
     console.log(out);`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 300000 }).trim();
-  assert.match(out, /^RangeError: conv2d: /, out);
+  assert.match(out, /^RangeError: conv2d: the convolution needs a workspace of 4295032832 bytes, beyond the wasm heap limit of 2147483648 bytes$/, out);
+});
+
+test('conv2d and pooling geometry near int32 overflow: RangeError before anything is allocated', () => {
+  const x = torch.zeros(1, 1, 8, 8), w = torch.zeros(1, 1, 3, 3);
+  try {
+    for (const padding of [2 ** 31 - 1, 2 ** 30, 2 ** 29])
+      expectOom(`F.conv2d padding ${padding}`, () => F.conv2d(x, w, null, 1, padding), { names: ['conv2d'], limit: padding === 2 ** 29 });
+    expectOom('F.avg_pool2d kernel 2^31 - 1, padding 2^30 - 1', () => F.avg_pool2d(x, 2 ** 31 - 1, 1, 2 ** 30 - 1), { names: ['avg_pool2d'], limit: false });
+    expectOom('F.max_pool2d kernel 2^31 - 1, padding 2^30 - 1', () => F.max_pool2d(x, 2 ** 31 - 1, 1, 2 ** 30 - 1), { names: ['max_pool2d'], limit: false });
+  } finally {
+    x.dispose();
+    w.dispose();
+  }
+});
+
+test('a shape with a zero is an empty tensor, however large its other sizes', () => {
+  const before = live();
+  const t = torch.zeros(2 ** 20, 2 ** 20, 0);
+  assert.deepEqual(t.shape, [2 ** 20, 2 ** 20, 0]);
+  assert.equal(t.numel(), 0);
+  t.dispose();
+  assert.deepEqual(live(), before);
+});
+
+test('optimizer state is one kept tensor per buffer, freed by dispose()', () => {
+  const p = torch.zeros([1000], { requires_grad: true });
+  p.mul(2).sum().backward();
+  const adam = new optim.Adam([p], { lr: 0.1 }), sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  const before = live();
+  adam.step();
+  sgd.step();
+  // exp_avg, exp_avg_sq and momentum_buffer: three tensors of 4000 bytes, nothing unreachable
+  assert.deepEqual(live(), { tensors: before.tensors + 3, bytes: before.bytes + 12000 });
+  for (const o of [adam, sgd]) for (const s of o.state.values()) for (const v of Object.values(s)) if (v instanceof torch.Tensor) v.dispose();
+  assert.deepEqual(live(), before);
+  p.grad.dispose();
+  p.dispose();
 });
 
 test('400 MB tensors until the heap is exhausted: RangeError, the instance keeps working, disposal returns to baseline', async (t) => {
@@ -160,7 +181,7 @@ test('400 MB tensors until the heap is exhausted: RangeError, the instance keeps
   const small = torch.zeros([4], { requires_grad: true }), big = torch.zeros([2000000], { requires_grad: true });
   small.mul(3).sum().add(big.mul(3).sum()).backward();
   const adam = new optim.Adam([small, big], { lr: 0.1 });
-  let baseline = live();
+  const baseline = live();
   const held = [];
   let failure = null;
   const started = performance.now();
@@ -217,16 +238,15 @@ test('400 MB tensors until the heap is exhausted: RangeError, the instance keeps
         assert.equal(canary(), 256, `${label}: canary`);
       }
     });
-    await t.test('with the heap full, a failed optimizer step leaves parameters and state unchanged',
-      { skip: RUN_KNOWN ? false : `known bug in src/: ${KNOWN.optimizerHalfStep}` }, () => {
-        const before = [small, big].map(fingerprint);
-        const counts = live();
-        assert.throws(() => adam.step(), RangeError);
-        // state made before the failure stays with the optimizer: not part of the baseline check
-        const after = live();
-        baseline = { tensors: baseline.tensors + after.tensors - counts.tensors, bytes: baseline.bytes + after.bytes - counts.bytes };
-        assert.deepEqual([small, big].map(fingerprint), before, 'the step was half applied: a parameter changed');
-      });
+    await t.test('with the heap full, a failed optimizer step leaves parameters and state unchanged', () => {
+      const before = [small, big].map(fingerprint);
+      const counts = live();
+      assert.throws(() => adam.step(), RangeError);
+      // all state is allocated before any update, and what was made is freed on failure
+      assert.deepEqual(live(), counts, 'the failed step kept state it allocated');
+      assert.equal(adam.state.size, 0, 'the failed step left state behind');
+      assert.deepEqual([small, big].map(fingerprint), before, 'the step was half applied: a parameter changed');
+    });
   } finally {
     for (const h of held) h.dispose();
   }

@@ -38,8 +38,13 @@ int32_t k_max_pool2d(int32_t x, const int32_t* args) {
     tensor_release(y);
     return hi;
   }
+  int32_t hy = handle_new(y);
+  if (hy < 0) {
+    handle_release(hi); /* the shim never learns of the indices without the output */
+    return hy;
+  }
   k_scratch()[0] = hi;
-  return handle_new(y);
+  return hy;
 }
 
 int32_t k_avg_pool2d(int32_t x, const int32_t* args) {

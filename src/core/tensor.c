@@ -66,16 +66,23 @@ static void storage_release(Storage* s) {
 static int64_t checked_numel(int ndim, const int32_t* shape, const char* op) {
   if (ndim < 0 || ndim > K_MAX_DIMS)
     return k_fail(K_ERR_RANGE, "%s: tensors have at most %d dimensions, got %d", op, K_MAX_DIMS, ndim), -1;
+  /* The whole shape is read before the size is judged: [2^20, 2^20, 0] is an empty tensor,
+   * not one too large. The product saturates just above the limit, so it cannot overflow
+   * (each factor is < 2^31 and the running product stays <= limit / 4 + 1 < 2^30). */
+  const int64_t max_elems = KINDLING_HEAP_LIMIT / 4;
   int64_t n = 1;
+  int zero = 0;
   for (int i = 0; i < ndim; i++) {
     if (shape[i] < 0)
       return k_fail(K_ERR_RANGE, "%s: negative dimension %d in shape", op, (int)shape[i]), -1;
-    n *= shape[i];
-    if (n > KINDLING_HEAP_LIMIT / 4) {
-      char buf[96];
-      return k_fail(K_ERR_OOM, "%s: a tensor of shape %s needs more than the wasm heap limit of %lld bytes",
-                    op, shape_str(shape, ndim, buf, sizeof buf), (long long)KINDLING_HEAP_LIMIT), -1;
-    }
+    if (shape[i] == 0) zero = 1;
+    else if (n <= max_elems) n = n * shape[i] > max_elems ? max_elems + 1 : n * shape[i];
+  }
+  if (zero) return 0;
+  if (n > max_elems) {
+    char buf[96];
+    return k_fail(K_ERR_OOM, "%s: a tensor of shape %s needs more than the wasm heap limit of %lld bytes",
+                  op, shape_str(shape, ndim, buf, sizeof buf), (long long)KINDLING_HEAP_LIMIT), -1;
   }
   return n;
 }

@@ -71,6 +71,7 @@ export function fromValues(values, shape, dtype = 'float32') {
 export function tensor(data, options) {
   const { dtype, requires_grad, shape } = parseOptions('tensor', options, { ...FACTORY_OPTIONS, shape: undefined });
   if (data instanceof Tensor) {
+    if (dtype !== undefined && dtype !== null) dtypeCode('tensor', dtype); // to('cpu') would return the view itself
     const grad = gradFlag('tensor', requires_grad, dtype ?? data.dtype);
     // detach first: the copy then carries no graph, and the one intermediate (a view) is
     // released here instead of lingering as a step-scoped tensor

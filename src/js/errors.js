@@ -29,7 +29,7 @@ export function parseOptions(call, options, defaults) {
     throw typeError(call, 'an options object', options);
   const out = { ...defaults };
   for (const [name, value] of Object.entries(options)) {
-    if (!(name in defaults)) {
+    if (!Object.hasOwn(defaults, name)) { // not `in`: {toString: 1} is no option either
       const valid = Object.keys(defaults).join(', ');
       throw new TypeError(`${call}: unknown option '${name}'; valid options are: ${valid}`);
     }

@@ -1,7 +1,7 @@
 // functions.js: the torch.* functions that mirror Tensor methods, grad-mode control
 // (torch.no_grad, enable_grad, set_grad_enabled) and torch.memory_stats().
 import { heapBytes, k } from './core.js';
-import { isOptions, parseOptions, typeError } from './errors.js';
+import { checkInt, isOptions, parseOptions, typeError } from './errors.js';
 import { currentStep, stepEvent, scopedCount } from './memory.js';
 import { Tensor, wrap } from './tensor.js';
 
@@ -57,6 +57,7 @@ export function cat(tensors, dim = 0) {
   if (!Array.isArray(tensors)) throw typeError('cat', 'an array of Tensors', tensors);
   tensors.forEach((t) => tensorArg('cat', t));
   if (!Number.isInteger(dim)) throw typeError('cat', 'an integer dim', dim);
+  checkInt('cat', 'dim', dim); // beyond int32 it would wrap around in the core
   const handles = tensors.map((t) => t.handle);
   const ptr = k.k_malloc(Math.max(handles.length, 1) * 4);
   try {

@@ -56,28 +56,52 @@
 #define CONV2D_BLOCK_MAX_FLOATS (256 * 1024)
 #endif
 
-static int out_size(int in, int p0, int p1, int k, int d, int st) {
+/* The workspace may not exceed the heap the build gives the core (the same default as
+ * src/core/tensor.c; build.sh passes -DKINDLING_HEAP_LIMIT to both). The kernel does not
+ * call tensor_heap_limit() so that it links alone (tests/native/test_conv2d.c). */
+#ifndef KINDLING_HEAP_LIMIT
+#define KINDLING_HEAP_LIMIT 2147483648LL
+#endif
+
+/* Output size along one axis, in 64 bits: with paddings and dilations near INT_MAX the
+ * padded input and the dilated kernel overflow int (and the old int result truncated). */
+static long long out_size(int in, int p0, int p1, int k, int d, int st) {
   long long span = (long long)in + p0 + p1 - ((long long)d * (k - 1) + 1);
   if (span < 0) return 0;
-  return (int)(span / st + 1);
+  return span / st + 1;
 }
 
 int conv2d_shape_init(Conv2dShape* s) {
+  s->OH = s->OW = 0;
   if (s->N < 0 || s->C < 1 || s->H < 1 || s->W < 1 || s->K < 1 || s->R < 1 || s->S < 1)
     return CONV2D_ERR_DIM;
   if (s->sh < 1 || s->sw < 1) return CONV2D_ERR_STRIDE;
   if (s->pt < 0 || s->pl < 0 || s->pb < 0 || s->pr < 0) return CONV2D_ERR_PADDING;
   if (s->dh < 1 || s->dw < 1) return CONV2D_ERR_DILATION;
   if (s->groups < 1 || s->C % s->groups || s->K % s->groups) return CONV2D_ERR_GROUPS;
-  s->OH = out_size(s->H, s->pt, s->pb, s->R, s->dh, s->sh);
-  s->OW = out_size(s->W, s->pl, s->pr, s->S, s->dw, s->sw);
-  if (s->OH < 1 || s->OW < 1) return CONV2D_ERR_OUTPUT;
-  /* Every matrix handed to the GEMM (and each per-image plane) must index with int. */
-  double p = (double)s->OH * s->OW, crs = (double)s->C * s->R * s->S;
-  double lim = (double)INT_MAX;
-  if (crs * p > lim || (double)s->K * p > lim || (double)s->C * s->H * s->W > lim ||
-      (double)s->K * crs > lim)
+  const long long oh = out_size(s->H, s->pt, s->pb, s->R, s->dh, s->sh);
+  const long long ow = out_size(s->W, s->pl, s->pr, s->S, s->dw, s->sw);
+  if (oh < 1 || ow < 1) return CONV2D_ERR_OUTPUT;
+  /* The loops index in int: the padded input (make_col's Hp, Wp; im2col's ih, iw stay
+   * below it), the dilated kernel and the output sizes must all fit. Sums of two int
+   * fields below are formed in long long. */
+  const long long hp = (long long)s->H + s->pt + s->pb, wp = (long long)s->W + s->pl + s->pr;
+  if (hp > INT_MAX || wp > INT_MAX || oh > INT_MAX || ow > INT_MAX) return CONV2D_ERR_TOO_BIG;
+  /* valid_range computes -off + stride - 1 with off >= -pl */
+  if ((long long)s->pl + s->sw > INT_MAX) return CONV2D_ERR_TOO_BIG;
+  s->OH = (int)oh;
+  s->OW = (int)ow;
+  /* Every matrix handed to the GEMM (and each per-image plane) must index with int. Each
+   * product below multiplies two factors already known to be <= INT_MAX: no overflow. */
+  const long long lim = INT_MAX;
+  const long long p = oh * ow, rs = (long long)s->R * s->S, hw = (long long)s->H * s->W;
+  if (p > lim || rs > lim || hw > lim) return CONV2D_ERR_TOO_BIG;
+  const long long crs = s->C * rs;
+  if (crs > lim || crs * p > lim || s->K * p > lim || s->C * hw > lim || s->K * crs > lim)
     return CONV2D_ERR_TOO_BIG;
+  /* ... and the scratch must be allocatable: computed in 64 bits, as size_t is 32 bits in
+   * wasm (a 4 GiB workspace used to wrap around to a few bytes and be overrun). */
+  if (conv2d_workspace_bytes(s) > (uint64_t)KINDLING_HEAP_LIMIT) return CONV2D_ERR_TOO_BIG;
   return CONV2D_OK;
 }
 
@@ -90,7 +114,11 @@ static int is_pointwise(const Conv2dShape* s) {
 /* Images per GEMM (deterministic in the shape, so the workspace size agrees). */
 static int conv_block(const Conv2dShape* s) {
   if (is_pointwise(s) || s->N <= 1) return 1;
-  long long p = (long long)s->OH * s->OW, crs = (long long)s->C * s->R * s->S;
+  long long p = (long long)s->OH * s->OW, rs = (long long)s->R * s->S;
+  /* one image already fills a block: also keeps C * R * S from overflowing below for the
+   * oversized shapes the error messages ask about */
+  if (p >= CONV2D_BLOCK_COLS || rs > CONV2D_BLOCK_MAX_FLOATS || s->C > CONV2D_BLOCK_MAX_FLOATS) return 1;
+  long long crs = s->C * rs;
   int nb = 1;
   while (nb < s->N && (long long)nb * p < CONV2D_BLOCK_COLS &&
          (long long)(nb + 1) * p * crs <= CONV2D_BLOCK_MAX_FLOATS)
@@ -103,26 +131,36 @@ static int has_pad(const Conv2dShape* s) { return (s->pt | s->pl | s->pb | s->pr
 /* Scratch layout in floats: col (CRS, nb*P); when nb > 1 a (K, nb*P) staging matrix for
  * the GEMM result / the gathered output gradient; for padded stride-1 convolutions a
  * zero-bordered copy of one image (C, H+pt+pb, W+pl+pr). Offsets stay 16-byte aligned. */
+/* In uint64_t: every product here can pass 2^32 for a shape that conv2d_shape_init is
+ * about to refuse, and the refusal is decided on these very numbers. Once accepted
+ * (total * 4 <= the heap limit < 2^32) the offsets fit in size_t. */
 typedef struct {
-  size_t stage, pad, total;
+  uint64_t stage, pad, total;
 } WsLayout;
 
-static size_t round4(size_t n) { return (n + 3) & ~(size_t)3; }
+/* Saturating at UINT64_MAX: a padded image (C, Hp, Wp) of three int-sized factors can pass
+ * 2^64 itself; saturated, it still compares as too big. */
+static uint64_t mul_sat(uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
+static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t round4(uint64_t n) { return n > UINT64_MAX - 3 ? UINT64_MAX : (n + 3) & ~(uint64_t)3; }
 
 static WsLayout ws_layout(const Conv2dShape* s) {
   WsLayout L = {0, 0, 0};
   if (s->N == 0 || is_pointwise(s)) return L;
-  size_t nb = (size_t)conv_block(s), p = (size_t)s->OH * s->OW;
-  size_t crs = (size_t)s->C * s->R * s->S;
-  L.stage = round4(crs * nb * p);
-  L.pad = L.stage + (nb > 1 ? round4((size_t)s->K * nb * p) : 0);
+  uint64_t nb = (uint64_t)conv_block(s), p = (uint64_t)s->OH * (uint64_t)s->OW;
+  uint64_t crs = mul_sat(mul_sat((uint64_t)s->C, (uint64_t)s->R), (uint64_t)s->S);
+  L.stage = round4(mul_sat(mul_sat(crs, nb), p));
+  L.pad = add_sat(L.stage, nb > 1 ? round4(mul_sat(mul_sat((uint64_t)s->K, nb), p)) : 0);
   L.total = L.pad;
-  if (s->sw == 1 && has_pad(s))
-    L.total += (size_t)s->C * (s->H + s->pt + s->pb) * (s->W + s->pl + s->pr);
+  if (s->sw == 1 && has_pad(s)) {
+    uint64_t hp = (uint64_t)s->H + (uint64_t)s->pt + (uint64_t)s->pb;
+    uint64_t wp = (uint64_t)s->W + (uint64_t)s->pl + (uint64_t)s->pr;
+    L.total = add_sat(L.total, mul_sat(mul_sat((uint64_t)s->C, hp), wp));
+  }
   return L;
 }
 
-size_t conv2d_workspace_bytes(const Conv2dShape* s) { return ws_layout(s).total * sizeof(float); }
+uint64_t conv2d_workspace_bytes(const Conv2dShape* s) { return mul_sat(ws_layout(s).total, sizeof(float)); }
 
 /* ---- row helpers: SIMD with scalar leftovers, never touching past n ---- */
 
@@ -389,9 +427,10 @@ static void add_col(const Conv2dShape* s, float* dx, const float* col, size_t ld
 
 static void* get_ws(const Conv2dShape* s, void* ws, void** owned) {
   *owned = NULL;
-  size_t bytes = conv2d_workspace_bytes(s);
+  uint64_t bytes = conv2d_workspace_bytes(s);
   if (ws || bytes == 0) return ws;
-  *owned = malloc(bytes);
+  if ((uint64_t)(size_t)bytes != bytes) return NULL; /* refused by conv2d_shape_init anyway */
+  *owned = malloc((size_t)bytes);
   return *owned;
 }
 

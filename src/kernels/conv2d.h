@@ -25,6 +25,7 @@
 #define KINDLING_CONV2D_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
   int N, C, H, W;      /* input; N may be 0 (everything is then a no-op) */
@@ -45,15 +46,19 @@ enum {
   CONV2D_ERR_DILATION = 4, /* dh or dw < 1 */
   CONV2D_ERR_GROUPS = 5,   /* groups < 1, or C or K not divisible by groups */
   CONV2D_ERR_OUTPUT = 6,   /* (dilated) kernel larger than the padded input: OH or OW < 1 */
-  CONV2D_ERR_TOO_BIG = 7   /* an array or the workspace would exceed 2^31 elements */
+  CONV2D_ERR_TOO_BIG = 7   /* a size beyond int (padded input, output, any GEMM matrix),
+                              or a workspace beyond the heap limit (KINDLING_HEAP_LIMIT) */
 };
 
-/* Validates s and fills s->OH, s->OW:
+/* Validates s and fills s->OH, s->OW (left 0 when the padded input or the output size
+ * does not fit int):
  *   OH = (H + pt + pb - dh*(R-1) - 1) / sh + 1,  OW likewise. */
 int conv2d_shape_init(Conv2dShape* s);
 
-/* Bytes of scratch the four fast functions need for shape s (0 when none is needed). */
-size_t conv2d_workspace_bytes(const Conv2dShape* s);
+/* Bytes of scratch the four fast functions need for shape s (0 when none is needed).
+ * 64-bit so that it never wraps (size_t is 32 bits in wasm); meaningful once OH and OW
+ * are set, also for a shape refused as CONV2D_ERR_TOO_BIG (for the error message). */
+uint64_t conv2d_workspace_bytes(const Conv2dShape* s);
 
 /* y = conv(x, w) + b. b may be NULL. */
 int conv2d_forward(const Conv2dShape* s, float* y, const float* x, const float* w,

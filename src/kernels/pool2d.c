@@ -33,24 +33,39 @@ int pool2d_shape_init(Pool2dShape* s) {
   s->OH = pool_out(s->H, s->kh, s->ph, s->sh, s->dh, s->ceil_mode);
   s->OW = pool_out(s->W, s->kw, s->pw, s->sw, s->dw, s->ceil_mode);
   if (s->OH < 1 || s->OW < 1) return POOL2D_ERR_OUTPUT;
+  /* The window loops index in int: the padded input and the dilated kernel must fit (the
+   * window bounds themselves are formed in long long, see max_window / avg_window). */
+  if ((long long)s->H + 2LL * s->ph > 0x7fffffffLL || (long long)s->W + 2LL * s->pw > 0x7fffffffLL ||
+      (long long)s->dh * (s->kh - 1) + 1 > 0x7fffffffLL || (long long)s->dw * (s->kw - 1) + 1 > 0x7fffffffLL)
+    return POOL2D_ERR_TOO_BIG;
   return POOL2D_OK;
 }
 
 /* One max window, exactly PyTorch's loop: start at the first in-range tap, keep the first
  * maximum, let any NaN take over. */
+/* First tap at or after 0 of a window starting at start (< 0) with step d. */
+static inline long long first_tap(long long start, int d) {
+  return start >= 0 ? start : start + (-start + d - 1) / d * d;
+}
+
 static inline void max_window(const Pool2dShape* s, const float* xp, int oh, int ow, float* yo,
                               int32_t* io) {
-  int ih0 = oh * s->sh - s->ph, iw0 = ow * s->sw - s->pw;
-  int ih1 = ih0 + (s->kh - 1) * s->dh + 1, iw1 = iw0 + (s->kw - 1) * s->dw + 1;
-  if (ih1 > s->H) ih1 = s->H;
-  if (iw1 > s->W) iw1 = s->W;
-  while (ih0 < 0) ih0 += s->dh;
-  while (iw0 < 0) iw0 += s->dw;
-  int best = ih0 * s->W + iw0;
+  /* long long: oh * sh and the window end can pass INT_MAX for huge strides / kernels */
+  long long h0 = (long long)oh * s->sh - s->ph, w0 = (long long)ow * s->sw - s->pw;
+  long long h1 = h0 + (long long)(s->kh - 1) * s->dh + 1, w1 = w0 + (long long)(s->kw - 1) * s->dw + 1;
+  if (h1 > s->H) h1 = s->H;
+  if (w1 > s->W) w1 = s->W;
+  h0 = first_tap(h0, s->dh);
+  w0 = first_tap(w0, s->dw);
+  /* now 0 <= h0, w0 and h1 <= H, w1 <= W. An empty window (all taps in the padding)
+   * reports its first tap as PyTorch does, even past the plane (backward skips it). */
+  const int ih1 = (int)h1, iw1 = (int)w1;
+  const long long first = h0 * s->W + w0;
+  int best = first > 0x7fffffffLL ? 0x7fffffff : (int)first;
   float m = -__builtin_inff();
-  for (int ih = ih0; ih < ih1; ih += s->dh)
-    for (int iw = iw0; iw < iw1; iw += s->dw) {
-      int i = ih * s->W + iw;
+  for (long long ih = h0; ih < ih1; ih += s->dh)
+    for (long long iw = w0; iw < iw1; iw += s->dw) {
+      int i = (int)(ih * s->W + iw);
       float v = xp[i];
       if (v > m || v != v) {
         m = v;
@@ -149,18 +164,19 @@ void maxpool2d_backward(const Pool2dShape* s, float* dx, const float* dy, const 
  * then to the input for the taps. Returns 0 for a window that holds no input. */
 static inline int avg_window(const Pool2dShape* s, int oh, int ow, int cip, int dov, int* h0,
                              int* h1, int* w0, int* w1, float* div) {
-  int ih0 = oh * s->sh - s->ph, iw0 = ow * s->sw - s->pw;
-  int ih1 = ih0 + s->kh, iw1 = iw0 + s->kw;
-  if (ih1 > s->H + s->ph) ih1 = s->H + s->ph;
-  if (iw1 > s->W + s->pw) iw1 = s->W + s->pw;
-  int pool = (ih1 - ih0) * (iw1 - iw0);
+  /* long long: the window bounds and its padded area can pass INT_MAX for huge kernels */
+  long long ih0 = (long long)oh * s->sh - s->ph, iw0 = (long long)ow * s->sw - s->pw;
+  long long ih1 = ih0 + s->kh, iw1 = iw0 + s->kw;
+  if (ih1 > (long long)s->H + s->ph) ih1 = (long long)s->H + s->ph;
+  if (iw1 > (long long)s->W + s->pw) iw1 = (long long)s->W + s->pw;
+  long long pool = (ih1 - ih0) * (iw1 - iw0);
   if (ih0 < 0) ih0 = 0;
   if (iw0 < 0) iw0 = 0;
   if (ih1 > s->H) ih1 = s->H;
   if (iw1 > s->W) iw1 = s->W;
   if (ih0 >= ih1 || iw0 >= iw1) return 0;
   *div = (float)(dov > 0 ? dov : cip ? pool : (ih1 - ih0) * (iw1 - iw0));
-  *h0 = ih0, *h1 = ih1, *w0 = iw0, *w1 = iw1;
+  *h0 = (int)ih0, *h1 = (int)ih1, *w0 = (int)iw0, *w1 = (int)iw1;
   return 1;
 }
 

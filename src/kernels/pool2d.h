@@ -29,7 +29,8 @@ enum {
   POOL2D_ERR_PADDING = 4,  /* padding < 0 or > kernel / 2 (PyTorch: "pad should be at most
                               half of effective kernel size" uses kernel, not dilated) */
   POOL2D_ERR_DILATION = 5, /* dh or dw < 1 */
-  POOL2D_ERR_OUTPUT = 6    /* OH or OW < 1 ("Output size is too small") */
+  POOL2D_ERR_OUTPUT = 6,   /* OH or OW < 1 ("Output size is too small") */
+  POOL2D_ERR_TOO_BIG = 7   /* padded input (I + 2p) or dilated kernel (d*(k-1)+1) beyond INT_MAX */
 };
 
 /* Validates s and fills OH, OW by PyTorch's rule:

@@ -3,11 +3,37 @@
  * the arguments in i[]. */
 #include "../kernels/conv2d.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "../core/error.h"
 #include "../ops/ops.h"
 #include "nn_ops.h"
+
+/* The message for CONV2D_ERR_TOO_BIG: what is too large, by how much, and the limit. */
+static int too_big(const Conv2dShape* s, long long hp, long long wp, long long kh, long long kw, const char* name) {
+  const long long limit = (long long)tensor_heap_limit();
+  if (s->OH < 1 || s->OW < 1 || hp > INT32_MAX || wp > INT32_MAX)
+    return k_fail(K_ERR_RANGE,
+                  "%s: the convolution's sizes do not fit in 32 bits: padded input %lld x %lld, dilated kernel "
+                  "%lld x %lld (padding and dilation too large)",
+                  name, hp, wp, kh, kw);
+  /* doubles: N * K * OH * OW may pass 2^64; exact below 2^53, which is all that matters */
+  const double out_bytes = 4.0 * s->N * s->K * s->OH * s->OW;
+  if (out_bytes > (double)limit) {
+    int32_t shape[4] = {s->N, s->K, s->OH, s->OW};
+    char buf[96];
+    return k_fail(K_ERR_OOM, "%s: an output of shape %s needs more than the wasm heap limit of %lld bytes", name,
+                  shape_str(shape, 4, buf, sizeof buf), limit);
+  }
+  const uint64_t ws = conv2d_workspace_bytes(s);
+  if (ws > (uint64_t)limit)
+    return k_fail(K_ERR_OOM,
+                  "%s: the convolution needs a workspace of %s%llu bytes, beyond the wasm heap limit of %lld bytes",
+                  name, ws == UINT64_MAX ? "more than " : "", (unsigned long long)ws, limit);
+  return k_fail(K_ERR_OOM, "%s: the convolution is too large: one of its matrices would exceed 2^31 elements "
+                "(the wasm heap limit is %lld bytes)", name, limit);
+}
 
 static int conv_shape(const Tensor* x, const Tensor* w, const Tensor* b, const Conv2dArgs* a, Conv2dShape* s,
                       const char* name) {
@@ -43,14 +69,15 @@ static int conv_shape(const Tensor* x, const Tensor* w, const Tensor* b, const C
                      .pt = a->pt, .pl = a->pl, .pb = a->pb, .pr = a->pr, .dh = a->dh, .dw = a->dw,
                      .groups = a->groups};
   int status = conv2d_shape_init(s);
+  /* sizes in long long: paddings and dilations near INT_MAX overflow int here */
+  const long long hp = (long long)x->shape[2] + a->pt + a->pb, wp = (long long)x->shape[3] + a->pl + a->pr;
+  const long long kh = (long long)(w->shape[2] - 1) * a->dh + 1, kw = (long long)(w->shape[3] - 1) * a->dw + 1;
   if (status == CONV2D_ERR_OUTPUT || (status == CONV2D_ERR_DIM && x->shape[0] >= 0))
     return k_fail(K_ERR_RUNTIME,
-                  "%s: calculated padded input size per channel: (%d x %d). Kernel size: (%d x %d). Kernel size "
-                  "can't be greater than actual input size",
-                  name, x->shape[2] + a->pt + a->pb, x->shape[3] + a->pl + a->pr, (w->shape[2] - 1) * a->dh + 1,
-                  (w->shape[3] - 1) * a->dw + 1);
-  if (status == CONV2D_ERR_TOO_BIG)
-    return k_fail(K_ERR_OOM, "%s: the convolution is too large for the wasm heap", name);
+                  "%s: calculated padded input size per channel: (%lld x %lld). Kernel size: (%lld x %lld). Kernel "
+                  "size can't be greater than actual input size",
+                  name, hp, wp, kh, kw);
+  if (status == CONV2D_ERR_TOO_BIG) return too_big(s, hp, wp, kh, kw, name);
   if (status != CONV2D_OK) return k_fail(K_ERR_RUNTIME, "%s: invalid convolution arguments (code %d)", name, status);
   return K_OK;
 }
@@ -73,7 +100,8 @@ Tensor* op_conv2d(Tensor* x, Tensor* w, Tensor* b, const Conv2dArgs* a, const ch
   if (!y) return NULL;
   if (conv2d_forward(&s, tensor_f32(y), tensor_f32(x), tensor_f32(w), b ? tensor_f32(b) : NULL, NULL) != 0) {
     tensor_release(y);
-    k_fail(K_ERR_OOM, "%s: out of memory for the convolution workspace", name);
+    k_fail(K_ERR_OOM, "%s: out of memory allocating the convolution workspace of %llu bytes (the wasm heap limit is "
+           "%lld bytes)", name, (unsigned long long)conv2d_workspace_bytes(&s), (long long)tensor_heap_limit());
     return NULL;
   }
   Node* node;
@@ -103,7 +131,8 @@ int conv2d_backward(Node* n, const Tensor* g, Tensor** gi) {
     if (dx) tensor_release(dx);
     if (dw) tensor_release(dw);
     if (db) tensor_release(db);
-    return k_fail(K_ERR_OOM, "conv2d backward: out of memory");
+    return k_fail(K_ERR_OOM, "conv2d backward: out of memory (the convolution workspace is %llu bytes, the wasm heap "
+                  "limit %lld bytes)", (unsigned long long)conv2d_workspace_bytes(&s), (long long)tensor_heap_limit());
   }
   gi[0] = dx;
   gi[1] = dw;

@@ -28,6 +28,11 @@ static int pool_shape(const Tensor* x, const Pool2dArgs* a, Pool2dShape* s, cons
     case POOL2D_ERR_OUTPUT:
       return k_fail(K_ERR_RUNTIME, "%s: output size is too small: input %s with kernel (%d, %d) gives an empty output", name,
                     shape_str(x->shape, 4, sx, sizeof sx), a->kh, a->kw);
+    case POOL2D_ERR_TOO_BIG:
+      return k_fail(K_ERR_RANGE,
+                    "%s: the pooling's sizes do not fit in 32 bits: input %s with kernel (%d, %d), padding (%d, %d) "
+                    "and dilation (%d, %d)",
+                    name, shape_str(x->shape, 4, sx, sizeof sx), a->kh, a->kw, a->ph, a->pw, a->dh, a->dw);
     default: return k_fail(K_ERR_RUNTIME, "%s: invalid input size %s", name, shape_str(x->shape, 4, sx, sizeof sx));
   }
 }

@@ -133,8 +133,8 @@ export function adaptive_avg_pool2d(...args) {
   const [oh, ow] = size.map((s, i) => (s === null ? input.shape[input.ndim - 2 + i] : s));
   for (const s of [oh, ow]) {
     if (typeof s !== 'number' || !Number.isInteger(s)) throw typeError('adaptive_avg_pool2d', 'an int or a pair of ints for output_size', a.output_size);
-    if (s < 1 || s > 2 ** 31 - 1)
-      throw new RangeError(`adaptive_avg_pool2d: output_size must be positive integers below 2^31, got ${showValue(a.output_size)}`);
+    if (s < 1) throw new RangeError(`adaptive_avg_pool2d: output_size must be positive integers, got ${showValue(a.output_size)}`);
+    checkInt('adaptive_avg_pool2d', 'output_size', s); // beyond int32 would wrap in the core
   }
   return batched('adaptive_avg_pool2d', input, (x) => wrap(k.k_adaptive_avg_pool2d(x.handle, oh, ow)));
 }

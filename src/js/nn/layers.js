@@ -9,8 +9,20 @@ import { checkInt, typeError } from '../errors.js';
 import * as F from './functional.js';
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';
+import { Tensor } from '../tensor.js';
 
 const positiveInt = (call, name, v) => checkInt(call, name, v, { min: 1 });
+
+/** A Parameter of the given shape; the factory's own wrapper is let go at once (the
+ * Parameter shares its storage), so constructing layers leaves nothing for the GC. */
+function newParameter(factory, shape) {
+  const data = factory(shape);
+  try {
+    return new Parameter(data);
+  } finally {
+    data.dispose();
+  }
+}
 
 /** Shared by Conv2d and Linear: PyTorch's reset_parameters. */
 function resetWeightAndBias(weight, bias) {
@@ -42,8 +54,8 @@ export class Conv2d extends Module {
     if (this.out_channels % this.groups) throw new RangeError(`Conv2d: out_channels must be divisible by groups (${this.out_channels} % ${this.groups} != 0)`);
     if (a.padding_mode !== 'zeros') throw new TypeError(`Conv2d: padding_mode '${a.padding_mode}' is not supported (only 'zeros')`);
     this.padding_mode = a.padding_mode;
-    this.weight = new Parameter(empty([this.out_channels, this.in_channels / this.groups, ...this.kernel_size]));
-    this.bias = a.bias ? new Parameter(empty([this.out_channels])) : null;
+    this.weight = newParameter(empty, [this.out_channels, this.in_channels / this.groups, ...this.kernel_size]);
+    this.bias = a.bias ? newParameter(empty, [this.out_channels]) : null;
     this.reset_parameters();
   }
   reset_parameters() { resetWeightAndBias(this.weight, this.bias); }
@@ -67,8 +79,8 @@ export class Linear extends Module {
     const a = bind('Linear', args, [['in_features'], ['out_features'], ['bias', true], ['device', null], ['dtype', null]]);
     this.in_features = checkInt('Linear', 'in_features', a.in_features, { min: 0 });
     this.out_features = checkInt('Linear', 'out_features', a.out_features, { min: 0 });
-    this.weight = new Parameter(empty([this.out_features, this.in_features]));
-    this.bias = a.bias ? new Parameter(empty([this.out_features])) : null;
+    this.weight = newParameter(empty, [this.out_features, this.in_features]);
+    this.bias = a.bias ? newParameter(empty, [this.out_features]) : null;
     this.reset_parameters();
   }
   reset_parameters() { resetWeightAndBias(this.weight, this.bias); }
@@ -182,8 +194,8 @@ class BatchNorm extends Module {
     this.momentum = a.momentum;
     this.affine = a.affine;
     this.track_running_stats = a.track_running_stats;
-    this.weight = a.affine ? new Parameter(ones([this.num_features])) : null;
-    this.bias = a.affine ? new Parameter(zeros([this.num_features])) : null;
+    this.weight = a.affine ? newParameter(ones, [this.num_features]) : null;
+    this.bias = a.affine ? newParameter(zeros, [this.num_features]) : null;
     if (a.track_running_stats) {
       this.register_buffer('running_mean', zeros([this.num_features]));
       this.register_buffer('running_var', ones([this.num_features]));
@@ -192,16 +204,34 @@ class BatchNorm extends Module {
   }
   _checkInput(input) {}
   forward(input) {
+    // Everything F.batch_norm would refuse is checked before num_batches_tracked moves, and
+    // the count is put back if the call fails anyway (out of memory), so that a failed
+    // forward leaves the module as it was.
+    if (!(input instanceof Tensor)) throw typeError(this.constructor.name, 'a Tensor for input', input);
     this._checkInput(input);
+    // the core's own checks and words (src/nn/batch_norm.c), made before anything moves
+    if (input.dtype !== 'float32') throw new TypeError('batch_norm: expected a float32 input');
+    const perChannel = this.track_running_stats ? 'running_mean' : this.affine ? 'weight' : null;
+    if (perChannel && input.shape[1] !== this.num_features)
+      throw new Error(`batch_norm: expected ${perChannel} to be a float32 tensor of shape [${input.shape[1]}], ` +
+        `got [${this.num_features}]`);
     let factor = this.momentum ?? 0;
+    let restore = null;
     if (this.training && this.track_running_stats) {
-      const tracked = this.num_batches_tracked.item() + 1;
+      const before = this.num_batches_tracked.item();
+      const tracked = before + 1;
       this.num_batches_tracked.fill_(tracked);
+      restore = () => this.num_batches_tracked.fill_(before);
       if (this.momentum === null) factor = 1 / tracked; // cumulative moving average
     }
     const useBatchStats = this.training || !this.track_running_stats;
-    return F.batch_norm(input, this.track_running_stats ? this.running_mean : null,
-      this.track_running_stats ? this.running_var : null, this.weight, this.bias, useBatchStats, factor, this.eps);
+    try {
+      return F.batch_norm(input, this.track_running_stats ? this.running_mean : null,
+        this.track_running_stats ? this.running_var : null, this.weight, this.bias, useBatchStats, factor, this.eps);
+    } catch (error) {
+      if (restore) restore();
+      throw error;
+    }
   }
   extra_repr() {
     return `${this.num_features}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, ` +

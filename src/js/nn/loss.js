@@ -72,7 +72,7 @@ export function huber_loss(...args) {
  * Runs run(weightHandle) with the weight broadcast to the input's shape, as the C kernels
  * take full-size weights (0 without a weight). The broadcast copy is an intermediate:
  * released here whether the loss succeeds or fails (a failure before the first step event
- * would otherwise keep it until GC). Shapes that do not fit are an Error, as everywhere.
+ * would otherwise keep it until GC).
  */
 function withExpandedWeight(call, weight, input, run) {
   if (!weight) return run(0);

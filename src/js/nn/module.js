@@ -149,14 +149,22 @@ export class Module {
     const { strict } = parseOptions('load_state_dict', options, { strict: true });
     if (state_dict === null || typeof state_dict !== 'object') throw typeError('load_state_dict', 'a state_dict object', state_dict);
     const own = this.state_dict({ keep_vars: true });
-    const missing = Object.keys(own).filter((key) => !(key in state_dict));
-    const unexpected = Object.keys(state_dict).filter((key) => !(key in own));
+    // own keys only: `in` would find Object.prototype's names ('toString', 'constructor')
+    const missing = Object.keys(own).filter((key) => !Object.hasOwn(state_dict, key));
+    const unexpected = Object.keys(state_dict).filter((key) => !Object.hasOwn(own, key));
     const problems = [];
     for (const [key, target] of Object.entries(own)) {
       const source = state_dict[key];
       if (source === undefined) continue;
-      if (!(source instanceof Tensor)) problems.push(`While copying the parameter named "${key}", expected a Tensor, got ${typeof source}.`);
-      else if (source.shape.join() !== target.shape.join())
+      if (!(source instanceof Tensor)) {
+        problems.push(`While copying the parameter named "${key}", expected a Tensor, got ${typeof source}.`);
+        continue;
+      }
+      // A released tensor still reports its shape: touch both handles now, so that it
+      // throws before the first copy instead of half-way through.
+      source.handle;
+      target.handle;
+      if (source.shape.join() !== target.shape.join())
         problems.push(`size mismatch for ${key}: copying a param with shape [${source.shape.join(', ')}] from checkpoint, ` +
           `the shape in current model is [${target.shape.join(', ')}].`);
     }

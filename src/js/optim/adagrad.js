@@ -1,7 +1,5 @@
 // optim/adagrad.js: torch.optim.Adagrad (lr_decay, weight_decay, initial_accumulator_value,
 // eps, maximize). As in PyTorch, its state exists from construction.
-import { full_like } from '../creation.js';
-import { keep } from '../memory.js';
 import { checkNonNegative, k, Optimizer, optimizerOptions } from './optimizer.js';
 
 export class Adagrad extends Optimizer {
@@ -21,7 +19,7 @@ export class Adagrad extends Optimizer {
     checkNonNegative('Adagrad', 'epsilon value', group.eps);
   }
   _initState(p, group) {
-    return { step: 0, sum: keep(full_like(p, group.initial_accumulator_value).detach()) };
+    return { step: 0, sum: this._filledLike(p, group.initial_accumulator_value) };
   }
   _update(p, state, group) {
     state.step += 1;

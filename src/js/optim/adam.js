@@ -24,8 +24,10 @@ class AdamBase extends Optimizer {
     if (group.amsgrad) state.max_exp_avg_sq = this._zerosLike(p);
     return state;
   }
-  _update(p, state, group) {
+  _prepare(p, state, group) {
     if (group.amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = this._zerosLike(p);
+  }
+  _update(p, state, group) {
     state.step += 1;
     return k.k_adam_update(p.handle, state.exp_avg.handle, state.exp_avg_sq.handle,
       group.amsgrad ? state.max_exp_avg_sq.handle : 0, state.step, group.lr, group.betas[0], group.betas[1],

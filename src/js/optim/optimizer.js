@@ -3,7 +3,7 @@
 // update rules are fused C kernels (src/kernels/optim_update.c), one call per parameter.
 import { pyRepr } from '../args.js';
 import { check, k } from '../core.js';
-import { zeros_like } from '../creation.js';
+import { full } from '../creation.js';
 import { isOptions, parseOptions, typeError } from '../errors.js';
 import { enable_grad } from '../functions.js';
 import { keep, release_later } from '../memory.js';
@@ -58,35 +58,78 @@ export class Optimizer {
       }
   }
 
-  /** Runs closure (with grad enabled) first when given, then updates every parameter. */
+  /**
+   * Runs closure (with grad enabled) first when given, then updates every parameter. A step
+   * that fails leaves parameters and state as they were: everything is checked first, then
+   * every missing state buffer is allocated (and, should one allocation fail, the ones just
+   * made are freed again), and only then are the parameters updated.
+   */
   step(closure) {
+    const name = `${this.constructor.name}.step`;
     let loss;
     if (closure !== undefined) {
-      if (typeof closure !== 'function') throw typeError(`${this.constructor.name}.step`, 'a closure function', closure);
+      if (typeof closure !== 'function') throw typeError(name, 'a closure function', closure);
       loss = enable_grad(closure);
     }
-    // Check everything first, so that a failed step leaves parameters and state unchanged.
     const work = [];
     for (const group of this.param_groups) {
       this._validate(group);
+      // param_groups are plain objects users may edit: params = null, params.push('x')
+      if (!Array.isArray(group.params)) throw typeError(name, 'param_groups[i].params to be an array of Tensors', group.params);
       for (const p of group.params) {
+        if (!(p instanceof Tensor)) throw typeError(name, 'only Tensors in param_groups[i].params', p);
         const grad = p.grad;
         if (!grad) continue;
         if (grad.shape.join() !== p.shape.join())
-          throw new Error(`${this.constructor.name}.step: grad of shape [${grad.shape}] does not match the parameter's shape [${p.shape}]`);
+          throw new Error(`${name}: grad of shape [${grad.shape}] does not match the parameter's shape [${p.shape}]`);
         work.push([group, p]);
       }
     }
-    for (const [group, p] of work) {
-      let state = this.state.get(p);
-      if (!state) this.state.set(p, (state = this._initState(p, group)));
-      check(this._update(p, state, group));
+    const made = (this._made = new Set()); // buffers allocated by this step (see _filledLike)
+    try {
+      const fresh = new Map(); // parameter -> its new state, stored once everything is allocated
+      const grown = []; // [state, its keys before _prepare] of states that existed
+      try {
+        for (const [group, p] of work) {
+          let state = this.state.get(p) ?? fresh.get(p);
+          if (!state) fresh.set(p, (state = this._initState(p, group)));
+          else grown.push([state, new Set(Object.keys(state))]);
+          this._prepare(p, state, group);
+          // a released state buffer throws here, before any parameter moved
+          for (const v of Object.values(state)) if (v instanceof Tensor) v.handle;
+        }
+      } catch (error) {
+        for (const t of made) t.dispose();
+        for (const [state, keys] of grown) for (const key of Object.keys(state)) if (!keys.has(key)) delete state[key];
+        throw error;
+      }
+      for (const [p, state] of fresh) this.state.set(p, state);
+      for (const [group, p] of work) check(this._update(p, this.state.get(p), group));
+    } finally {
+      this._made = null;
     }
     this._step_count++;
     return loss;
   }
 
-  _zerosLike(p) { return keep(zeros_like(p).detach()); }
+  /** New state for p (subclasses): allocate buffers with _zerosLike / _filledLike only. */
+  _initState() { return {}; }
+  /** Adds buffers a group's options need that p's state lacks (amsgrad turned on later, ...). */
+  _prepare() {}
+
+  /**
+   * A kept float32 buffer of p's shape filled with value: one kept tensor (zeros_like(p)
+   * .detach() would make two, one of them unreachable until GC). Buffers made during a step
+   * are recorded, so that a failed step can free them and _update can tell a new buffer.
+   */
+  _filledLike(p, value = 0) {
+    const t = full(p.shape, value, { dtype: 'float32' });
+    this._made?.add(t);
+    return t;
+  }
+  _zerosLike(p) { return this._filledLike(p, 0); }
+  /** True for a buffer allocated by the step in progress (PyTorch's "state was empty"). */
+  _isNew(t) { return Boolean(this._made?.has(t)); }
 
   /** PyTorch's layout: {state: {index: {...}}, param_groups: [{...options, params: [indices]}]}. */
   state_dict() {
@@ -114,21 +157,40 @@ export class Optimizer {
     // Map saved ids to parameters, check every state tensor's shape, then apply.
     const byId = new Map();
     saved.forEach((group, i) => group.params.forEach((id, j) => byId.set(id, this.param_groups[i].params[j])));
-    const incoming = new Map();
-    for (const [id, s] of Object.entries(state_dict.state ?? {})) {
+    const state = state_dict.state ?? {};
+    if (typeof state !== 'object') throw typeError(name, 'state to be an object of per-parameter states', state);
+    // Check every entry before copying any, so that a bad entry leaves nothing behind.
+    const entries = [];
+    for (const [id, s] of Object.entries(state)) {
       const p = byId.get(Number(id));
       if (!p) continue;
-      const copy = {};
+      if (s === null || typeof s !== 'object' || Array.isArray(s))
+        throw typeError(name, `the state of parameter ${id} to be an object`, s);
       for (const [key, value] of Object.entries(s)) {
-        if (value instanceof Tensor && key !== 'step') {
-          if (value.numel() !== p.numel())
-            throw new Error(`${name}: state '${key}' of parameter ${id} has shape [${value.shape}], the parameter has [${p.shape}]`);
-          copy[key] = keep(value.detach().clone().reshape(p.shape));
-        } else {
-          copy[key] = value instanceof Tensor ? value.item() : value;
+        if (!(value instanceof Tensor)) continue;
+        value.handle; // a released tensor throws now, not half-way through the copies
+        if (key === 'step') {
+          if (value.numel() !== 1) throw new Error(`${name}: state 'step' of parameter ${id} has ${value.numel()} elements, expected 1`);
+        } else if (value.numel() !== p.numel()) {
+          throw new Error(`${name}: state '${key}' of parameter ${id} has shape [${value.shape}], the parameter has [${p.shape}]`);
         }
       }
-      incoming.set(p, copy);
+      entries.push([p, s]);
+    }
+    const incoming = new Map();
+    const copies = [];
+    try {
+      for (const [p, s] of entries) {
+        const copy = {};
+        for (const [key, value] of Object.entries(s)) {
+          if (value instanceof Tensor && key !== 'step') copies.push((copy[key] = copyState(value, p.shape)));
+          else copy[key] = value instanceof Tensor ? value.item() : value;
+        }
+        incoming.set(p, copy);
+      }
+    } catch (error) {
+      for (const t of copies) t.dispose(); // out of memory half-way: free what was made
+      throw error;
     }
     for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) release_later(v);
     this.state = incoming;
@@ -147,6 +209,21 @@ export class Optimizer {
     });
     lines.push(')');
     return lines.join('\n');
+  }
+}
+
+/** A kept float32 copy of a saved state tensor in the parameter's shape; intermediates freed. */
+function copyState(value, shape) {
+  const view = value.detach();
+  try {
+    const flat = view.reshape(shape);
+    try {
+      return keep(value.dtype === 'float32' ? flat.clone() : flat.float());
+    } finally {
+      flat.dispose();
+    }
+  } finally {
+    view.dispose();
   }
 }
 

@@ -19,9 +19,11 @@ export class RMSprop extends Optimizer {
     if (group.centered) state.grad_avg = this._zerosLike(p);
     return state;
   }
-  _update(p, state, group) {
+  _prepare(p, state, group) {
     if (group.momentum > 0 && !state.momentum_buffer) state.momentum_buffer = this._zerosLike(p);
     if (group.centered && !state.grad_avg) state.grad_avg = this._zerosLike(p);
+  }
+  _update(p, state, group) {
     state.step += 1;
     return k.k_rmsprop_update(p.handle, state.square_avg.handle, group.centered ? state.grad_avg.handle : 0,
       group.momentum > 0 ? state.momentum_buffer.handle : 0, group.lr, group.alpha, group.eps, group.weight_decay,

@@ -16,12 +16,12 @@ export class SGD extends Optimizer {
       throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening');
   }
   _initState() { return {}; }
+  _prepare(p, state, group) {
+    if (group.momentum !== 0 && !state.momentum_buffer) state.momentum_buffer = this._zerosLike(p);
+  }
   _update(p, state, group) {
-    let first = 0;
-    if (group.momentum !== 0 && !state.momentum_buffer) {
-      state.momentum_buffer = this._zerosLike(p);
-      first = 1;
-    }
+    // a buffer made by this step starts as the gradient itself (PyTorch: buf = clone(grad))
+    const first = group.momentum !== 0 && this._isNew(state.momentum_buffer) ? 1 : 0;
     const buffer = group.momentum !== 0 ? state.momentum_buffer.handle : 0;
     return k.k_sgd_update(p.handle, buffer, group.lr, group.momentum, group.dampening, group.weight_decay,
       group.nesterov ? 1 : 0, group.maximize ? 1 : 0, first);

@@ -271,6 +271,11 @@ export function savePt(obj) {
     if (typeof v === 'string') return p.str(v);
     if (v instanceof Tensor) return writeTensor(v, path);
     const at = (key) => (path ? `${path}.${key}` : String(key));
+    // A Module is callable (a function object) and an Optimizer a class instance: say what
+    // they are, before the generic "cannot save a function" (index.js does so at the root)
+    if (typeof v.state_dict === 'function')
+      throw new TypeError(`save: cannot save a whole ${v.constructor?.name ?? 'object'} at '${path || '<root>'}' ` +
+        '(PyTorch would pickle its class); save its state_dict() and restore it with load_state_dict(torch.load(...))');
     const container = Array.isArray(v) || v instanceof Map || isPlainObject(v);
     if (!container)
       throw new TypeError(`save: cannot save ${describeValue(v)} at '${path || '<root>'}'; torch.save stores tensors, ` +

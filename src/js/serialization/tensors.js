@@ -193,7 +193,7 @@ export function materialise(sources) {
       const { dtype } = ELEMENT[src.type];
       let t;
       try {
-        t = wrap(k.k_empty(DTYPE_CODE[dtype], src.shape.length, writeInts(src.shape)), true);
+        t = wrap(k.k_empty(DTYPE_CODE[dtype], src.shape.length, writeInts('load', src.shape)), true);
       } catch (e) {
         throw new Error(`load: cannot allocate ${src.name ? `tensor '${src.name}'` : 'a tensor'} of shape ${shapeText(src.shape)}: ${e.message}`);
       }

@@ -15,7 +15,7 @@ export const BOOL = 2;
 /** A new step-scoped tensor of the given shape and dtype code, contents unset. */
 export function emptyTensor(shape, code = FLOAT32) {
   if (shape.length > 6) throw new RangeError(`at most 6 dimensions are supported, got shape [${shape.join(', ')}]`);
-  return wrap(k.k_empty(code, shape.length, writeInts(shape)));
+  return wrap(k.k_empty(code, shape.length, writeInts('transforms', shape)));
 }
 
 /**

@@ -248,8 +248,10 @@ export function random_split(dataset, lengths, generator) {
     const remainder = n - sizes.reduce((a, b) => a + b, 0);
     for (let i = 0; i < remainder; i++) sizes[i % sizes.length] += 1; // round-robin, as PyTorch
   } else {
-    for (const v of lengths)
-      if (!Number.isInteger(v) || v < 0) throw typeError('random_split', 'non-negative integer lengths or fractions summing to 1', v);
+    for (const v of lengths) {
+      if (!Number.isInteger(v)) throw typeError('random_split', 'non-negative integer lengths or fractions summing to 1', v);
+      if (v < 0) throw new RangeError(`random_split: lengths must be non-negative, got ${v}`);
+    }
   }
   if (sizes.reduce((a, b) => a + b, 0) !== n)
     throw new RangeError(`random_split: Sum of input lengths does not equal the length of the input dataset! ` +
@@ -532,6 +534,8 @@ export class DataLoader {
     generatorPtr('DataLoader', o.generator);
     if (!Number.isInteger(o.num_workers) || o.num_workers < 0)
       throw new RangeError('DataLoader: num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    if (o.batch_size !== null && typeof o.batch_size !== 'number')
+      throw typeError('DataLoader', 'an integer (or null) for batch_size', o.batch_size);
     if (o.batch_size !== null && (!Number.isInteger(o.batch_size) || o.batch_size <= 0))
       throw new RangeError(`DataLoader: batch_size should be a positive integer value or null, but got batch_size=${describe(o.batch_size)}`);
     if (typeof o.drop_last !== 'boolean') throw typeError('DataLoader', 'a boolean for drop_last', o.drop_last);
