@@ -35,7 +35,7 @@
 // (minutes per training step on net A), so it runs last, time-boxed, and the output says
 // how many steps were timed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
@@ -255,6 +255,11 @@ async function kindlingProfile(jobs, ms) {
       total += us;
     });
     const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([key, us]) => [key, (100 * us / total).toFixed(1)]);
+    for (const where of ['wasm', 'js']) {
+      let us = 0;
+      for (const [key, t] of self) if (key.endsWith(`(${where})`)) us += t;
+      rows.push([`all ${where === 'wasm' ? 'wasm (the core)' : 'JS (shim and this harness)'}`, (100 * us / total).toFixed(1)]);
+    }
     out.push({ name: `${job.net} ${job.mode}`, rows });
   }
   await session.post('Profiler.disable');
@@ -478,6 +483,7 @@ const notes = [];
 const labels = {};
 const load0 = os.loadavg()[0];
 const meta = [`${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, Node ${process.version}; load average at start ${load0.toFixed(2)}`];
+const metaEnd = () => { meta[0] += `, at end ${os.loadavg()[0].toFixed(2)}`; };
 
 let kindling = null;
 const jobs = [];
@@ -485,6 +491,11 @@ if (only.includes('kindling')) {
   kindling = await kindlingJobs();
   jobs.push(...kindling.jobs);
   labels.kindling = `kindling (wasm SIMD${kindling.torch.simd_available?.() ? '' : ' unavailable!'})`;
+  const wasmFile = fileURLToPath(new URL('kindling.wasm', kindlingEntry));
+  if (existsSync(wasmFile)) {
+    const st = statSync(wasmFile);
+    meta.push(`kindling: ${wasmFile} (${st.size} bytes, built ${st.mtime.toISOString().replace(/\.\d+Z$/, 'Z')})`);
+  }
 }
 let T = null;
 if (only.includes('tfjs-wasm') || only.includes('tfjs-cpu')) {
@@ -520,7 +531,7 @@ for (const job of sorted) {
     notes.push(`kindling A train: first step ${w.first.toFixed(0)} ms, warm ${w.warm.toFixed(0)} ms (V8's Liftoff-to-TurboFan tier-up; hence the warm-up)`);
 }
 const heap0 = kindling?.torch.memory_stats().heap_bytes;
-for (let r = 0; r < ROUNDS; r++) {
+for (let r = 0; r < ROUNDS && sorted.length; r++) {
   const line = [];
   for (const job of sorted) {
     const { wall, cpu } = job.remote ? await job.remote(REP_MS) : await timedRep(job.fn, REP_MS);
@@ -548,7 +559,7 @@ if (T && only.includes('tfjs-cpu')) {
   await tfjsCpu(T, results, cpuResults, notes);
   labels['tfjs-cpu'] = `tfjs-cpu ${T.version} (time-boxed, see notes)`;
 }
-meta[0] += `, at end ${os.loadavg()[0].toFixed(2)}`;
+metaEnd();
 console.log(report({ results, cpuResults, labels, notes, breakdown, meta }));
 if (profiles) {
   console.log('\n### kindling: self time by function (V8 sampling profiler, warm calls; top 12)\n');
