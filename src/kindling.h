@@ -73,7 +73,8 @@ KAPI int32_t k_softmax(int32_t a, int32_t dim, int32_t log);
 /* args: stride h, w; padding top, left, bottom, right; dilation h, w; groups */
 KAPI int32_t k_conv2d(int32_t x, int32_t w, int32_t b, const int32_t* args);
 KAPI int32_t k_linear(int32_t x, int32_t w, int32_t b);
-/* args: kernel h, w; stride h, w; padding h, w; dilation h, w; ceil_mode; indices handle -> scratch[0] */
+/* args: kernel h, w; stride h, w; padding h, w; dilation h, w; ceil_mode; want_indices (then their
+ * handle -> scratch[0], else 0 there) */
 KAPI int32_t k_max_pool2d(int32_t x, const int32_t* args);
 /* args: kernel h, w; stride h, w; padding h, w; ceil_mode; count_include_pad; divisor_override (0: none) */
 KAPI int32_t k_avg_pool2d(int32_t x, const int32_t* args);

@@ -30,17 +30,18 @@ int32_t k_max_pool2d(int32_t x, const int32_t* args) {
   Tensor* tx = handle_get(x, "max_pool2d", "input");
   if (!tx) return k_last_status();
   Pool2dArgs a = {args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], 0, 0};
+  int want_indices = args[9] != 0;
   Tensor* indices = NULL;
-  Tensor* y = op_max_pool2d(tx, &a, &indices, "max_pool2d");
+  Tensor* y = op_max_pool2d(tx, &a, want_indices ? &indices : NULL, "max_pool2d");
   if (!y) return k_last_status();
-  int32_t hi = handle_new(indices);
-  if (hi < 0) {
+  int32_t hi = 0;
+  if (want_indices && (hi = handle_new(indices)) < 0) {
     tensor_release(y);
     return hi;
   }
   int32_t hy = handle_new(y);
   if (hy < 0) {
-    handle_release(hi); /* the shim never learns of the indices without the output */
+    if (hi) handle_release(hi); /* the shim never learns of the indices without the output */
     return hy;
   }
   k_scratch()[0] = hi;

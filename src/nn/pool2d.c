@@ -58,17 +58,19 @@ static Tensor* pool_output(const Pool2dShape* s, const char* name) {
 Tensor* op_max_pool2d(Tensor* x, const Pool2dArgs* a, Tensor** indices, const char* name) {
   Pool2dShape s;
   if (pool_shape(x, a, &s, name) != K_OK) return NULL;
+  /* Indices cost a pass of stores: make them only when asked for or needed by backward. */
+  int need_indices = indices != NULL || (autograd_enabled() && x->requires_grad);
   Tensor* y = pool_output(&s, name);
-  Tensor* idx = y ? tensor_new(K_INT64, 4, y->shape, name) : NULL;
-  if (!idx) {
+  Tensor* idx = y && need_indices ? tensor_new(K_INT64, 4, y->shape, name) : NULL;
+  if (!y || (need_indices && !idx)) {
     if (y) tensor_release(y);
     return NULL;
   }
-  maxpool2d_forward(&s, tensor_f32(y), tensor_i32(idx), tensor_f32(x));
+  maxpool2d_forward(&s, tensor_f32(y), idx ? tensor_i32(idx) : NULL, tensor_f32(x));
   Node* node;
   if (autograd_record(y, OP_MAX_POOL2D, 1, &x, &node) != K_OK) {
     tensor_release(y);
-    tensor_release(idx);
+    if (idx) tensor_release(idx);
     return NULL;
   }
   if (node) {
@@ -76,7 +78,7 @@ Tensor* op_max_pool2d(Tensor* x, const Pool2dArgs* a, Tensor** indices, const ch
     node_save(node, 0, idx);
   }
   if (indices) *indices = idx;
-  else tensor_release(idx);
+  else if (idx) tensor_release(idx);
   return y;
 }
 

@@ -99,14 +99,11 @@ export function max_pool2d(...args) {
   const dilation = pair('max_pool2d', 'dilation', a.dilation, { min: 1 });
   let indices = null;
   const out = batched('max_pool2d', a.input, (x) => {
-    const y = k.k_max_pool2d(x.handle, writeInts('max_pool2d', [...kernel, ...stride, ...padding, ...dilation, a.ceil_mode ? 1 : 0]));
-    if (y > 0) indices = wrap(scratch()[0]); // read before wrap(y) reuses the scratch buffer
+    const y = k.k_max_pool2d(x.handle, writeInts('max_pool2d', [...kernel, ...stride, ...padding, ...dilation, a.ceil_mode ? 1 : 0, a.return_indices ? 1 : 0]));
+    if (y > 0 && a.return_indices) indices = wrap(scratch()[0]); // read before wrap(y) reuses the scratch buffer
     return wrap(y);
   });
-  if (!a.return_indices) {
-    indices.dispose(); // made by the core either way; nobody will see it
-    return out;
-  }
+  if (!a.return_indices) return out;
   if (a.input.ndim === 3) {
     const batchedIndices = indices;
     indices = batchedIndices.squeeze(0);
