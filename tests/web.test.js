@@ -6,87 +6,32 @@
 // set with the first batch quickly; a test digit drawn with the mouse is recognised; a URL
 // restores its settings; the embed view and <kindling-trainer> show one section.
 // Screenshots of every section in both languages go to test-output/ (git-ignored).
-// Needs dist/ (./build.sh wasm), data/ and /usr/bin/chromium (CI installs it).
+// Needs dist/ (./build.sh wasm), data/ and /usr/bin/chromium (CI installs it). The Save /
+// Load section, the autosaved checkpoint and determinism are in web-checkpoint.test.js.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { OUT, rawGet as get, ready as readyPage, root, startBrowser, watch } from './web-helpers.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
-const OUT = join(root, 'test-output');
-const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer'];
+const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer', 'save'];
 
-let server, base, context, profile, page;
+let browser, base, page;
 let pageRun = null; // the settings and test accuracy of the page's training run, for the generated code to repeat
 const consoleErrors = [];
 
-function watch(p, into) {
-  p.on('console', (m) => { if (m.type() === 'error') into.push(`console.error: ${m.text()}`); });
-  p.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
-  p.on('response', (r) => { if (r.status() >= 400) into.push(`HTTP ${r.status()} ${r.url()}`); });
-}
-
 before(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`web.test.js needs Debian's chromium at ${CHROMIUM}: apt-get install -y chromium fonts-nanum`);
-  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('web.test.js needs dist/: run ./build.sh wasm first');
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch {
-    throw new Error('web.test.js needs the playwright-core devDependency: npm ci');
-  }
-  server = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--port', '0', '--no-build'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve.mjs did not start: ${out}`)), 10000);
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) { clearTimeout(timer); resolve(m[0]); }
-    });
-    server.stderr.on('data', (chunk) => { out += chunk; });
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-  profile = mkdtempSync(join(tmpdir(), 'kindling-web-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'en-US', viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? await context.newPage();
+  browser = await startBrowser('web.test.js');
+  ({ base, page } = browser);
   watch(page, consoleErrors);
   mkdirSync(OUT, { recursive: true });
 });
 
-after(async () => {
-  await context?.close();
-  server?.kill('SIGTERM');
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+after(async () => { await browser?.close(); });
 
-/** A raw GET (Node's http sends the path as written: no '..' normalisation). */
-function rawGet(path, headers = {}) {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const ready = (p = page) => p.waitForFunction(() => document.documentElement.dataset.ready === 'true' && window.kindlingPage?.data,
-  null, { timeout: 30000 });
+const rawGet = (path, headers) => get(base, path, headers);
+const ready = (p = page) => readyPage(p);
 
 test('serve.mjs: MIME types, gzip files as plain bytes, path traversal refused', async () => {
   const cases = [
@@ -391,7 +336,7 @@ test('the generated code runs: kindling JS trains in Node, and the Python compil
   const { writeFileSync } = await import('node:fs');
   const { execFile, execFileSync } = await import('node:child_process');
   const run = (file) => new Promise((resolve, reject) =>
-    execFile(process.execPath, [file], { encoding: 'utf8', timeout: 90000 }, (error, stdout, stderr) => (error ? reject(new Error(`${file}: ${error.message}\n${stderr}`)) : resolve(stdout))));
+    execFile(process.execPath, [file], { encoding: 'utf8', timeout: 90000, cwd: OUT }, (error, stdout, stderr) => (error ? reject(new Error(`${file}: ${error.message}\n${stderr}`)) : resolve(stdout))));
   const raw = gunzipSync(labels).subarray(8);
   // The programs run two at a time (the machine has two cores).
   const jobs = [];
@@ -400,7 +345,9 @@ test('the generated code runs: kindling JS trains in Node, and the Python compil
     const counts = new Array(10).fill(0);
     for (let j = 0; j < (s.subset || raw.length); j++) counts[raw[j]]++;
     const ctx = { t, layers: layersOf(s), rows: null, counts, stepsPerEpoch: Math.ceil((s.subset || raw.length) / s.batch) };
-    const parts = ['data', 'model', 'loss', 'train'].map((name) => sectionCode(name, s, ctx));
+    // The first program also saves and loads (writing model.pt, model.safetensors and
+    // checkpoint.pt into test-output/, its working directory).
+    const parts = ['data', 'model', 'loss', 'train', ...(i === 0 ? ['save'] : [])].map((name) => sectionCode(name, s, ctx));
     const js = parts.map((p) => p.js).join('\n\n');
     const py = parts.map((p) => p.py).join('\n\n');
     const file = join(OUT, `generated-${i}.mjs`); // inside the package, so 'kindling' resolves to itself

@@ -12,6 +12,7 @@ import * as inferSection from './sections/infer.js';
 import * as lossSection from './sections/loss.js';
 import * as modelSection from './sections/model.js';
 import * as optimizerSection from './sections/optimizer.js';
+import * as saveSection from './sections/save.js';
 import * as schedulerSection from './sections/scheduler.js';
 import * as trainSection from './sections/train.js';
 
@@ -83,7 +84,7 @@ if (rejected.length) {
 }
 
 const sections = { data: dataSection, model: modelSection, loss: lossSection, optimizer: optimizerSection,
-  scheduler: schedulerSection, train: trainSection, infer: inferSection };
+  scheduler: schedulerSection, train: trainSection, infer: inferSection, save: saveSection };
 // Model first: the others read its layers. In the embed view the hidden sections still
 // run (the visible one needs their state) but skip their drawing where they can.
 for (const name of ['model', ...SECTIONS.filter((s) => s !== 'model')]) sections[name].init(app);

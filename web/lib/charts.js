@@ -10,6 +10,11 @@ export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e67e00', '#
  * A chart that fills its container's width. series: [{label, color, scale ('y' | 'y2'),
  * dash, width, points}]; axes: {x, y, y2} labels; options: {height, logY, xRange, yRange, bands}.
  */
+function logRange(u, min, max) {
+  const top = 10 ** Math.ceil(Math.log10(max));
+  return [Math.max(10 ** Math.floor(Math.log10(min)), top * 1e-12), top];
+}
+
 export function lineChart(el, { series, axes = {}, height = 220, logY = false, xRange = null, yRange = null, y2Range = null, draw = null }) {
   const hasY2 = series.some((s) => s.scale === 'y2');
   const opts = {
@@ -19,7 +24,9 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
     legend: { live: true },
     scales: {
       x: { time: false, ...(xRange ? { range: xRange } : {}) },
-      y: { distr: logY ? 3 : 1, ...(yRange ? { range: yRange } : {}) },
+      // A log axis spans at most 12 decades below its top: uPlot's log splits overflow
+      // (RangeError) on curves like StepLR(gamma=0.5) over 100 epochs (1e-2 down to 1e-32).
+      y: { distr: logY ? 3 : 1, ...(yRange ? { range: yRange } : logY ? { range: logRange } : {}) },
       ...(hasY2 ? { y2: { ...(y2Range ? { range: y2Range } : {}) } } : {}),
     },
     axes: [

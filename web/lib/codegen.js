@@ -102,7 +102,8 @@ const jsKw = (args) => (args.length ? `{ ${args.map(([k, v]) => `${k}: ${jsArg(v
 // --- per section ----------------------------------------------------------------------
 /** ctx: {t, layers, rows (inspectLayers), counts (training class counts or null), trainSize} */
 export function sectionCode(section, s, ctx) {
-  const fn = { data: dataCode, model: modelCode, loss: lossCode, optimizer: optimizerCode, scheduler: schedulerCode, train: trainCode, infer: inferCode }[section];
+  const fn = { data: dataCode, model: modelCode, loss: lossCode, optimizer: optimizerCode, scheduler: schedulerCode, train: trainCode,
+    infer: inferCode, save: saveCode }[section];
   return fn(s, ctx);
 }
 
@@ -300,6 +301,70 @@ function inferCode(s, { t }) {
     'model.eval();',
     'const probs = torch.no_grad(() => model(image.unsqueeze(0)).softmax(1));',
     'console.log(probs.argmax(1).item(), probs.max().item());',
+  ];
+  return { py: py.join('\n'), js: js.join('\n') };
+}
+
+// Save / load: the weights alone (a state_dict, as .pt and .safetensors), then a checkpoint
+// that resumes training. Runs after the "train" code (tests/web.test.js runs it in Node).
+function saveCode(s, { t }) {
+  const sched = s.sched !== 'none';
+  const py = [
+    `# ${t('c.saveWeights')}`,
+    "torch.save(model.state_dict(), 'model.pt')",
+    '',
+    `# ${t('c.loadWeights')}`,
+    "model.load_state_dict(torch.load('model.pt'))",
+    'model.eval()',
+    '',
+    `# ${t('c.safetensors')}`,
+    'from safetensors.torch import save_file, load_file',
+    "save_file(model.state_dict(), 'model.safetensors')",
+    "model.load_state_dict(load_file('model.safetensors'))",
+    '',
+    `# ${t('c.checkpoint')}`,
+    'torch.save({',
+    "    'epoch': epoch,",
+    "    'model': model.state_dict(),",
+    "    'optimizer': optimizer.state_dict(),",
+    ...(sched ? ["    'scheduler': scheduler.state_dict(),"] : []),
+    "    'rng': torch.get_rng_state(),",
+    "}, 'checkpoint.pt')",
+    "checkpoint = torch.load('checkpoint.pt')",
+    "model.load_state_dict(checkpoint['model'])",
+    "optimizer.load_state_dict(checkpoint['optimizer'])",
+    ...(sched ? ["scheduler.load_state_dict(checkpoint['scheduler'])"] : []),
+    "torch.set_rng_state(checkpoint['rng'])",
+    "start_epoch = checkpoint['epoch'] + 1",
+  ];
+  const js = [
+    `// ${t('c.saveWeights')}`,
+    `// (${t('c.saveWhere')})`,
+    "await torch.save(model.state_dict(), 'model.pt');",
+    '',
+    `// ${t('c.loadWeights')}`,
+    `// (${t('c.loadWhere')})`,
+    "model.load_state_dict(await torch.load('model.pt'));",
+    'model.eval();',
+    '',
+    `// ${t('c.safetensorsJs')}`,
+    "await torch.save(model.state_dict(), 'model.safetensors');",
+    "model.load_state_dict(await torch.load('model.safetensors'));",
+    '',
+    `// ${t('c.checkpoint')}`,
+    'await torch.save({',
+    `  epoch: ${s.epochs},  // ${t('c.lastEpoch')}`,
+    '  model: model.state_dict(),',
+    '  optimizer: optimizer.state_dict(),',
+    ...(sched ? ['  scheduler: scheduler.state_dict(),'] : []),
+    '  rng: torch.tensor(torch.get_rng_state()),',
+    "}, 'checkpoint.pt');",
+    "const checkpoint = await torch.load('checkpoint.pt');",
+    'model.load_state_dict(checkpoint.model);',
+    'optimizer.load_state_dict(checkpoint.optimizer);',
+    ...(sched ? ['scheduler.load_state_dict(checkpoint.scheduler);'] : []),
+    'torch.set_rng_state(Uint8Array.from(checkpoint.rng.toTypedArray()));',
+    'const start_epoch = checkpoint.epoch + 1;',
   ];
   return { py: py.join('\n'), js: js.join('\n') };
 }

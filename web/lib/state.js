@@ -67,7 +67,7 @@ export const SCHEMA = {
   epochs: int(3, 1, 100),
 };
 
-export const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer'];
+export const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer', 'save'];
 
 /** Parses one URL value; returns [value, ok]. */
 function parseValue(spec, text) {

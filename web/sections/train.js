@@ -1,11 +1,15 @@
 // sections/train.js: the Train section — start / pause / resume / stop, the progress bar
 // with samples/s and ETA, and live charts of the loss per batch, test loss and accuracy per
 // epoch and the learning rate. The worker trains; this module only draws, at most once a
-// frame. A NaN loss stops the run with advice to lower the learning rate.
+// frame. A NaN loss stops the run with advice to lower the learning rate. The worker
+// autosaves the run to IndexedDB (end of every epoch, pause); when the page loads with a
+// saved run, the banner at the top offers to resume it (plots restored) or discard it.
+import { clearCheckpoint, loadCheckpoint } from '../lib/autosave.js';
 import { COLORS, lineChart } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
 import { BUNDLED_TRAIN, num, sectionCode, trainCount } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
+import { SCHEMA } from '../lib/state.js';
 
 const TRAIN_KEYS = ['dataset', 'subset', 'batch', 'norm', 'seed', 'model', 'layers', 'ce_weight', 'ignore_index', 'reduction',
   'label_smoothing', 'opt', 'lr', 'momentum', 'weight_decay', 'nesterov', 'beta1', 'beta2', 'alpha', 'sched', 'step_size',
@@ -29,6 +33,8 @@ export function init(app) {
   const alertEl = document.getElementById('train-alert');
   const changed = document.getElementById('train-changed');
   const codeEl = document.querySelector('[data-code="train"]');
+  const autosaveEl = document.getElementById('train-autosave');
+  const resumeEl = document.getElementById('resume');
 
   let state = 'idle'; // idle | starting | running | paused | done | stopped
   let statusKey = ['train.idle', {}];
@@ -60,8 +66,10 @@ export function init(app) {
     charts.lr.setLabels([t('train.lr')], { x: t('train.batchAxis'), y: t('train.lr') });
   }
 
-  function resetSeries() {
-    series = { bx: [], loss: [], lr: [], ex: [], testLoss: [], acc: [] };
+  function resetSeries(from = null) {
+    series = from ? { bx: [...from.bx], loss: [...from.loss], lr: [...from.lr], ex: [...from.ex], testLoss: [...from.testLoss], acc: [...from.acc] }
+      : { bx: [], loss: [], lr: [], ex: [], testLoss: [], acc: [] };
+    app.history = series; // the plotted numbers, for the tests and the curious (per-batch losses, bit for bit)
     redraw();
   }
   function redraw() {
@@ -117,7 +125,8 @@ export function init(app) {
     return null;
   }
 
-  function start() {
+  /** start() trains from scratch; start({init: 'current'}) continues from the loaded weights. */
+  function start({ init = 'fresh' } = {}) {
     if (state === 'running' || state === 'paused' || state === 'starting') return;
     const problem = blocked();
     alertEl.hidden = !problem;
@@ -132,17 +141,98 @@ export function init(app) {
     shown = null;
     progress.value = 0;
     resetSeries();
-    trainer.request('train', { settings: store.all(), layers: app.model.text }).catch((error) => {
+    hideOffer();
+    autosave = null;
+    showAutosave();
+    trainer.request('train', { settings: store.all(), layers: app.model.text, init }).catch((error) => {
       onEvent({ type: 'error', error: error.message });
     });
   }
   app.startTraining = start;
+
+  // --- autosave and resume --------------------------------------------------------------------
+  let autosave = null; // the last autosave event of this run
+  let restored = null; // the resumed run's last evaluation, shown once its worker model exists
+  let offer = null;    // the saved record offered for resuming
+  function showAutosave() {
+    autosaveEl.hidden = !autosave;
+    if (!autosave) return;
+    autosaveEl.classList.toggle('warning', !autosave.ok);
+    autosaveEl.classList.toggle('small', autosave.ok);
+    autosaveEl.textContent = autosave.ok
+      ? t(autosave.phase === 'train' && autosave.batch === 0 ? 'autosave.epoch' : 'autosave.mid',
+        { epoch: autosave.phase === 'train' && autosave.batch === 0 ? autosave.epoch - 1 : autosave.epoch, epochs: autosave.epochs,
+          batch: autosave.batch, batches: autosave.batches })
+      : t('autosave.off', { why: t(`autosave.${autosave.reason}`), detail: autosave.detail ? ` (${autosave.detail})` : '' });
+  }
+  function describeOffer(r) {
+    const done = r.phase === 'train' && r.batch === 0;
+    return done ? t('resume.epoch', { epoch: r.epoch - 1, epochs: r.epochs })
+      : t('resume.mid', { epoch: r.epoch, epochs: r.epochs, batch: r.batch, batches: r.batches });
+  }
+  function showOffer() {
+    if (!offer) return;
+    resumeEl.querySelector('.text').textContent = describeOffer(offer);
+    resumeEl.hidden = false;
+  }
+  function hideOffer() {
+    offer = null;
+    resumeEl.hidden = true;
+  }
+  function resume() {
+    const record = offer;
+    if (!record || state === 'running' || state === 'paused' || state === 'starting') return;
+    hideOffer();
+    // The run's own settings come back (the URL follows); the model section rebuilds from them.
+    const patch = {};
+    for (const [key, value] of Object.entries(record.settings)) if (key in SCHEMA && key !== 'lang') patch[key] = value;
+    store.set(patch);
+    alertEl.hidden = true;
+    changed.hidden = true;
+    clickedAt = performance.now();
+    app.stats = { firstBatchMs: null, rate: null, accuracy: record.accuracy };
+    last = { epochs: record.epochs, batches: record.batches, testSize: record.testSize };
+    setState('starting');
+    setStatus('train.resuming', { epoch: record.epoch, epochs: record.epochs });
+    speed.textContent = '';
+    shown = null;
+    progress.value = record.seen / (record.epochs * record.trainSize);
+    resetSeries(record.history);
+    restored = record.preds ? { epoch: record.history.ex.at(-1), preds: record.preds, accuracy: record.accuracy } : null;
+    autosave = null;
+    showAutosave();
+    document.getElementById('train').scrollIntoView({ block: 'start' });
+    trainer.request('train', { settings: record.settings, layers: record.layers, resume: record }).catch((error) => {
+      onEvent({ type: 'error', error: error.message });
+    });
+  }
+  resumeEl.querySelector('[data-action="resume"]').addEventListener('click', resume);
+  resumeEl.querySelector('[data-action="discard"]').addEventListener('click', () => {
+    hideOffer();
+    clearCheckpoint().catch(() => {});
+  });
+  app.resumeRun = resume;
+  if (!app.view.embed || app.view.embed === 'train') {
+    app.checkpointChecked = loadCheckpoint()
+      .then((record) => {
+        if (record?.version === 1 && state === 'idle') { offer = record; showOffer(); }
+        return Boolean(offer);
+      })
+      .catch(() => false); // no storage: the worker says so when a run starts
+  }
 
   function onEvent(msg) {
     switch (msg.type) {
       case 'started':
         last = { ...msg, epochs: msg.epochs };
         setState('running');
+        if (msg.resumed) progress.value = msg.seen / msg.total;
+        if (restored) { app.lastEpoch = restored; app.emit('epoch', restored); restored = null; }
+        break;
+      case 'autosave':
+        if (autosave && !autosave.ok) break; // the first failure is the one to explain
+        autosave = msg;
+        showAutosave();
         break;
       case 'batch': {
         if (app.stats.firstBatchMs === null) {
@@ -179,12 +269,14 @@ export function init(app) {
         setState('done');
         progress.value = 1;
         setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: duration(msg.seconds) });
+        if (autosave?.ok) { autosave = null; showAutosave(); } // the finished run's checkpoint is gone
         app.emit('trained', msg);
         break;
       case 'stopped':
         flush();
         setState('stopped');
         setStatus('train.stopped');
+        if (autosave?.ok) { autosave = null; showAutosave(); }
         app.emit('trained', msg);
         break;
       case 'error':
@@ -198,7 +290,7 @@ export function init(app) {
   }
   trainer.on(onEvent);
 
-  startButton.addEventListener('click', start);
+  startButton.addEventListener('click', () => start());
   pauseButton.addEventListener('click', () => {
     if (state === 'running') { trainer.request('pause'); setState('paused'); setStatus('train.paused'); }
     else if (state === 'paused') { trainer.request('resume'); setState('running'); }
@@ -219,6 +311,8 @@ export function init(app) {
     setState(state);
     showSpeed();
     relabel();
+    showAutosave();
+    showOffer();
   });
   renderCode();
   setState('idle');
