@@ -130,6 +130,17 @@ static void maxpool_2x2s2_simd(const Pool2dShape* s, float* y, int32_t* idx, con
           }
           i0 = wasm_i32x4_add(i0, eight);
         }
+        /* Whole windows left over after the last vector (net B's 14- and 5-wide outputs):
+         * the same comparisons one window at a time, cheaper than the generic walk. */
+        for (; ow < full_w; ow++) {
+          const float v[4] = {r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]};
+          const int32_t at = 2 * oh * W + 2 * ow, off[4] = {0, 1, W, W + 1};
+          int best = 0;
+          for (int t = 1; t < 4; t++)
+            if (v[t] > v[best] || v[t] != v[t]) best = t;
+          yr[ow] = v[best];
+          if (ir) ir[ow] = at + off[best];
+        }
       }
       for (; ow < s->OW; ow++) max_window(s, xp, oh, ow, yr + ow, ir ? ir + ow : NULL);
     }

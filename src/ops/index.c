@@ -6,13 +6,6 @@
 #include "../core/error.h"
 #include "ops.h"
 
-static void split(const Tensor* a, int dim, int64_t* outer, int64_t* D, int64_t* inner) {
-  *outer = *inner = 1;
-  *D = a->shape[dim];
-  for (int i = 0; i < dim; i++) *outer *= a->shape[i];
-  for (int i = dim + 1; i < a->ndim; i++) *inner *= a->shape[i];
-}
-
 Tensor* op_index_select(Tensor* a, int dim, Tensor* index, const char* name) {
   char buf[96];
   if (a->ndim == 0) return k_fail(K_ERR_RUNTIME, "%s: cannot index a 0-d tensor", name), NULL;
@@ -21,7 +14,7 @@ Tensor* op_index_select(Tensor* a, int dim, Tensor* index, const char* name) {
     return k_fail(K_ERR_TYPE, "%s: index must be a 1-D int64 tensor, got %s of shape %s", name,
                   dtype_name(index->dtype), shape_str(index->shape, index->ndim, buf, sizeof buf)), NULL;
   int64_t outer, D, inner;
-  split(a, dim, &outer, &D, &inner);
+  split_at_dim(a, dim, &outer, &D, &inner);
   const int32_t* idx = tensor_i32(index);
   for (int64_t i = 0; i < index->numel; i++)
     if (idx[i] < -D || idx[i] >= D)
@@ -55,7 +48,7 @@ int index_select_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_zeros(K_FLOAT32, a->ndim, a->shape, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  split(a, n->i[0], &outer, &D, &inner);
+  split_at_dim(a, n->i[0], &outer, &D, &inner);
   const int32_t* idx = tensor_i32(index);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < index->numel; i++) {
@@ -77,7 +70,7 @@ Tensor* op_narrow(Tensor* a, int dim, int start, int length, const char* name) {
     return k_fail(K_ERR_RANGE, "%s: start (%d) + length (%d) exceeds dimension size (%d)", name, start, length,
                   (int)size), NULL;
   int64_t outer, D, inner;
-  split(a, dim, &outer, &D, &inner);
+  split_at_dim(a, dim, &outer, &D, &inner);
   int32_t shape[K_MAX_DIMS];
   memcpy(shape, a->shape, sizeof shape);
   shape[dim] = length;
@@ -100,7 +93,7 @@ int narrow_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_zeros(K_FLOAT32, a->ndim, a->shape, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  split(a, n->i[0], &outer, &D, &inner);
+  split_at_dim(a, n->i[0], &outer, &D, &inner);
   int64_t length = g->shape[n->i[0]];
   for (int64_t o = 0; o < outer; o++)
     memcpy(tensor_f32(dx) + (o * D + n->i[1]) * inner, tensor_f32(g) + o * length * inner,
@@ -119,7 +112,7 @@ static Tensor* cat_some(int count, Tensor** parts, int dim, const char* name) {
   Tensor* out = tensor_new(first->dtype, first->ndim, shape, name);
   if (!out) return NULL;
   int64_t outer, D, inner;
-  split(out, dim, &outer, &D, &inner);
+  split_at_dim(out, dim, &outer, &D, &inner);
   for (int64_t o = 0; o < outer; o++) {
     int64_t at = 0;
     for (int p = 0; p < count; p++) {
@@ -179,7 +172,7 @@ Tensor* op_cat(int count, Tensor** parts, int dim, const char* name) {
 int cat_backward(Node* n, const Tensor* g, Tensor** gi) {
   int dim = n->i[0];
   int64_t outer, D, inner;
-  split(g, dim, &outer, &D, &inner);
+  split_at_dim(g, dim, &outer, &D, &inner);
   int64_t at = 0;
   for (int p = 0; p < n->ninputs; p++) {
     Tensor* t = n->inputs[p];

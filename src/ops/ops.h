@@ -63,6 +63,9 @@ Tensor* op_cat(int count, Tensor** parts, int dim, const char* name);
 /* softmax.c */
 Tensor* op_softmax(Tensor* a, int dim, int log, const char* name);
 
+/* Views a as (outer, D, inner) around dim: D = shape[dim] (1 for a 0-d tensor). */
+void split_at_dim(const Tensor* a, int dim, int64_t* outer, int64_t* D, int64_t* inner);
+
 /* Normalises a possibly negative dim against ndim (PyTorch's wrap rule: a 0-d tensor accepts
  * -1 and 0). Returns the dim or -1 with a RangeError recorded. */
 int wrap_dim(int dim, int ndim, const char* name);

@@ -16,7 +16,7 @@ int wrap_dim(int dim, int ndim, const char* name) {
   return dim < 0 ? dim + n : dim;
 }
 
-static void split(const Tensor* a, int dim, int64_t* outer, int64_t* D, int64_t* inner) {
+void split_at_dim(const Tensor* a, int dim, int64_t* outer, int64_t* D, int64_t* inner) {
   *outer = *inner = 1;
   *D = a->ndim ? a->shape[dim] : 1;
   for (int i = 0; i < dim; i++) *outer *= a->shape[i];
@@ -52,7 +52,7 @@ Tensor* op_sum(Tensor* a, int dim, int keepdim, int mean, const char* name) {
   if (all) {
     outer = 1, D = a->numel, inner = 1;
   } else {
-    split(a, dim, &outer, &D, &inner);
+    split_at_dim(a, dim, &outer, &D, &inner);
   }
   if (a->dtype == K_FLOAT32) {
     sum_dim_f32(tensor_f32(out), tensor_f32(a), outer, D, inner);
@@ -87,7 +87,7 @@ int sum_backward(Node* n, const Tensor* g, Tensor** gi) {
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
   if (n->i[0]) outer = 1, D = a->numel, inner = 1;
-  else split(a, n->i[1], &outer, &D, &inner);
+  else split_at_dim(a, n->i[1], &outer, &D, &inner);
   float scale = n->i[2] ? 1.0f / (float)D : 1.0f;
   float *dst = tensor_f32(dx), *src = tensor_f32(g);
   for (int64_t o = 0; o < outer; o++)
@@ -106,7 +106,7 @@ static int check_nonempty(const Tensor* a, int64_t D, const char* name) {
 Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name) {
   if ((dim = wrap_dim(dim, a->ndim, name)) < 0) return NULL;
   int64_t outer, D, inner;
-  split(a, dim, &outer, &D, &inner);
+  split_at_dim(a, dim, &outer, &D, &inner);
   if (check_nonempty(a, D, name) != K_OK) return NULL;
   int32_t shape[K_MAX_DIMS];
   int nd = reduced_shape(a, dim, keepdim, shape);
@@ -149,7 +149,7 @@ int max_dim_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_zeros(K_FLOAT32, a->ndim, a->shape, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  split(a, n->i[0], &outer, &D, &inner);
+  split_at_dim(a, n->i[0], &outer, &D, &inner);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < inner; i++)
       tensor_f32(dx)[(o * D + tensor_i32(idx)[o * inner + i]) * inner + i] += tensor_f32(g)[o * inner + i];

@@ -4,13 +4,6 @@
 #include "../core/error.h"
 #include "ops.h"
 
-static void split(const Tensor* a, int dim, int64_t* outer, int64_t* C, int64_t* inner) {
-  *outer = *inner = 1;
-  *C = a->ndim ? a->shape[dim] : 1;
-  for (int i = 0; i < dim; i++) *outer *= a->shape[i];
-  for (int i = dim + 1; i < a->ndim; i++) *inner *= a->shape[i];
-}
-
 Tensor* op_softmax(Tensor* a, int dim, int log, const char* name) {
   if (a->dtype != K_FLOAT32) {
     k_fail(K_ERR_TYPE, "%s: expected a float32 tensor, got %s", name, dtype_name(a->dtype));
@@ -20,7 +13,7 @@ Tensor* op_softmax(Tensor* a, int dim, int log, const char* name) {
   Tensor* out = tensor_new_like(a, name);
   if (!out) return NULL;
   int64_t outer, C, inner;
-  split(a, dim, &outer, &C, &inner);
+  split_at_dim(a, dim, &outer, &C, &inner);
   softmax_f32(tensor_f32(out), tensor_f32(a), outer, C, inner, log);
   Node* node;
   if (autograd_record(out, OP_SOFTMAX, 1, &a, &node) != K_OK) {
@@ -45,7 +38,7 @@ int softmax_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_new_like(y, "backward");
   if (!dx) return k_last_status();
   int64_t outer, C, inner;
-  split(y, n->i[0], &outer, &C, &inner);
+  split_at_dim(y, n->i[0], &outer, &C, &inner);
   softmax_backward_f32(tensor_f32(dx), tensor_f32(g), tensor_f32(y), outer, C, inner, n->i[1]);
   gi[0] = dx;
   return K_OK;
