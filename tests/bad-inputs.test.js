@@ -23,9 +23,7 @@
 // (b)-(d) are asserted and an accepted result is counted as "valid").
 //
 // The seed is fixed (printed in the summary; KINDLING_FC_SEED overrides it) and each
-// generator runs RUNS times (KINDLING_FC_RUNS). Generators that currently expose a bug in
-// src/ are listed in KNOWN_BUGS with their diagnosis and are skipped; set
-// KINDLING_BAD_INPUTS_KNOWN_BUGS=1 to run them.
+// generator runs RUNS times (KINDLING_FC_RUNS).
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -35,12 +33,6 @@ import {
 } from './bad-input-arbitraries.js';
 
 const { nn, F, optim } = torch;
-
-// ----------------------------------------------------------------------------------------
-// Generators that expose bugs in src/ (see the report of issue 7). Skipped unless
-// KINDLING_BAD_INPUTS_KNOWN_BUGS=1; each entry says what is expected and what happens.
-const KNOWN_BUGS = {};
-const RUN_KNOWN = process.env.KINDLING_BAD_INPUTS_KNOWN_BUGS === '1';
 
 // ----------------------------------------------------------------------------------------
 // Case helpers. Tensors made while building a case go into `bag` and are released after it.
@@ -1210,23 +1202,16 @@ before(() => {
 });
 
 generators.forEach((g, index) => {
-  const known = KNOWN_BUGS[g.name];
-  test(g.name, { skip: known && !RUN_KNOWN ? `known bug in src/: ${known}` : false }, () => {
+  test(g.name, () => {
     check(g.name, index, g.arbitrary, g.make, g.runs);
   });
-});
-
-test('every generator in KNOWN_BUGS exists', () => {
-  const names = new Set(generators.map((g) => g.name));
-  for (const name of Object.keys(KNOWN_BUGS)) assert.ok(names.has(name), `KNOWN_BUGS names a missing generator: ${name}`);
 });
 
 after(() => {
   console.log(summary());
   // The suite's floor: at least 1,000 malformed calls when every generator ran (not with
   // --test-name-pattern or a smaller KINDLING_FC_RUNS).
-  const enabled = generators.filter((g) => RUN_KNOWN || !KNOWN_BUGS[g.name]).length;
-  if (totals.perGenerator.size === enabled && !process.env.KINDLING_FC_RUNS)
+  if (totals.perGenerator.size === generators.length && !process.env.KINDLING_FC_RUNS)
     assert.ok(totals.calls >= 1000, `only ${totals.calls} malformed calls were tried; raise RUNS`);
   assert.equal(totals.traps, 0, 'wasm traps');
   assert.equal(totals.leaks, 0, 'leaks');

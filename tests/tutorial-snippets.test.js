@@ -4,14 +4,11 @@
 // the way tests/fixtures/generate_tutorial.py split what the same code printed in PyTorch
 // (tests/fixtures/tutorial_expected.json): the words must be the same, the numbers within
 // 1e-5 relative, and nothing may be printed on stderr (PyTorch gave no warning either).
-// Examples that need torch.optim.lr_scheduler are skipped, with the reason, while the dist
-// build has no schedulers.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as torch from '../dist/index.js';
 import { assertClose, loadFixture } from './helpers.js';
 
 const expected = loadFixture('tutorial_expected.json');
@@ -37,11 +34,6 @@ function tokens(text) {
   return { words, numbers };
 }
 
-const SCHEDULERS = ['StepLR', 'MultiStepLR', 'ExponentialLR', 'ReduceLROnPlateau'];
-const missing = SCHEDULERS.filter((name) => typeof torch.optim.lr_scheduler?.[name] !== 'function');
-const schedulerSkip = missing.length
-  ? `torch.optim.lr_scheduler has no ${missing.join(', ')} in this build (src/js/optim/lr_scheduler.js not written yet)`
-  : false;
 
 test('every example has PyTorch output, and every example file is covered', () => {
   assert.match(expected.torch_version, /^\d+\.\d+/);
@@ -64,7 +56,7 @@ function runExample(file) {
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
-const queue = expected.examples.filter((ex) => !(ex.uses_lr_scheduler && schedulerSkip)).map((ex) => ex.example);
+const queue = expected.examples.map((ex) => ex.example);
 const runs = new Map();
 let chain = [Promise.resolve(), Promise.resolve()];
 queue.forEach((file, i) => {
@@ -74,7 +66,7 @@ queue.forEach((file, i) => {
 });
 
 for (const ex of expected.examples) {
-  test(`examples/tutorial/${ex.example} prints PyTorch's numbers`, { skip: ex.uses_lr_scheduler && schedulerSkip, timeout: 120000 }, async () => {
+  test(`examples/tutorial/${ex.example} prints PyTorch's numbers`, { timeout: 120000 }, async () => {
     const run = await runs.get(ex.example);
     assert.equal(run.status, 0, `node ${ex.example} exited with ${run.status}:\n${run.stderr}`);
     assert.equal(run.stderr, '', `${ex.example} wrote to stderr`);

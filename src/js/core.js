@@ -32,10 +32,8 @@ export const SCRATCH = scratchPtr;
  * writeInts(call, values): writes a list of ints into the scratch buffer and returns its
  * address. An Int32Array store wraps silently (2**32 + 3 becomes 3, 1e300 becomes 0), so
  * every value is checked to be an int32 first: a RangeError naming the call otherwise.
- * The old form writeInts(values) still works (the message then names no call).
  */
 export function writeInts(call, values, offset = 0) {
-  if (typeof call !== 'string') [call, values, offset] = ['kindling', call, values ?? 0];
   if (values.length > 256 - offset) throw new RangeError(`${call}: too many integers (${values.length}) for one call`);
   for (const v of values)
     if (!(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647))

@@ -78,6 +78,17 @@ static void advance(double* last_epoch, double* step_count) {
   *last_epoch += 1;
 }
 
+/* step(epoch)'s common start: check both lr arrays, then count the step and jump to epoch. */
+static int begin_step_epoch(double* last_epoch, double* step_count, double epoch, const double* base_lrs,
+                            const double* lrs, int ngroups) {
+  int st = groups_ok(lrs, ngroups);
+  if (!st) st = groups_ok(base_lrs, ngroups);
+  if (st) return st;
+  *step_count += 1;
+  *last_epoch = epoch;
+  return SCHED_OK;
+}
+
 /* ---------------------------------------------------------------- StepLR */
 
 int step_lr_init(StepLRState* s, double step_size, double gamma, double last_epoch) {
@@ -102,11 +113,8 @@ int step_lr_step(StepLRState* s, double* lrs, int ngroups) {
 
 int step_lr_step_epoch(StepLRState* s, double epoch, const double* base_lrs, double* lrs,
                        int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   if (s->step_size == 0) return SCHED_ERR_ZERO_DIV;
   int err = 0;
   double f = py_pow(s->gamma, py_floordiv(s->last_epoch, s->step_size), &err);
@@ -188,11 +196,8 @@ int constant_lr_step(ConstantLRState* s, double* lrs, int ngroups) {
 
 int constant_lr_step_epoch(ConstantLRState* s, double epoch, const double* base_lrs,
                            double* lrs, int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   double reached = s->last_epoch >= s->total_iters ? 1.0 : 0.0;
   double f = s->factor + reached * (1 - s->factor);
   for (int i = 0; i < ngroups; i++) lrs[i] = base_lrs[i] * f;
@@ -233,11 +238,8 @@ int linear_lr_step(LinearLRState* s, double* lrs, int ngroups) {
 
 int linear_lr_step_epoch(LinearLRState* s, double epoch, const double* base_lrs, double* lrs,
                          int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   if (s->total_iters == 0) return SCHED_ERR_ZERO_DIV;
   double ti = s->total_iters, le = s->last_epoch;
   double m = le < ti ? le : ti;   /* Python min(total_iters, last_epoch) */
@@ -267,11 +269,8 @@ int exponential_lr_step(ExponentialLRState* s, double* lrs, int ngroups) {
 
 int exponential_lr_step_epoch(ExponentialLRState* s, double epoch, const double* base_lrs,
                               double* lrs, int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   int err = 0;
   double f = py_pow(s->gamma, s->last_epoch, &err);
   if (err) return SCHED_ERR_ZERO_DIV;
@@ -307,11 +306,8 @@ int polynomial_lr_step(PolynomialLRState* s, double* lrs, int ngroups) {
 
 int polynomial_lr_step_epoch(PolynomialLRState* s, double epoch, const double* base_lrs,
                              double* lrs, int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   double ti = s->total_iters, le = s->last_epoch;
   if (ti == 0) return SCHED_ERR_ZERO_DIV;
   double m = le < ti ? le : ti;
@@ -364,11 +360,8 @@ int cosine_annealing_lr_step(CosineAnnealingLRState* s, const double* base_lrs, 
 
 int cosine_annealing_lr_step_epoch(CosineAnnealingLRState* s, double epoch,
                                    const double* base_lrs, double* lrs, int ngroups) {
-  int st = groups_ok(lrs, ngroups);
-  if (!st) st = groups_ok(base_lrs, ngroups);
+  int st = begin_step_epoch(&s->last_epoch, &s->step_count, epoch, base_lrs, lrs, ngroups);
   if (st) return st;
-  s->step_count += 1;
-  s->last_epoch = epoch;
   if (s->T_max == 0) return SCHED_ERR_ZERO_DIV;
   double eta = s->eta_min;
   double c = 1 + cos(PY_PI * s->last_epoch / s->T_max);

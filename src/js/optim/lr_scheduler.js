@@ -386,6 +386,15 @@ export { LRScheduler as _LRScheduler };
 
 /** A scheduler whose arithmetic is C: subclasses say how to build `extra` and momentum. */
 class CScheduler extends LRScheduler {
+  /** The common end of a constructor: the last checks, the C state, the initial step. */
+  _start(c, a, cArgs) {
+    checkLastEpoch(c, a.last_epoch);
+    checkBool(c, 'verbose', a.verbose);
+    cInit(this, c, cArgs);
+    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
+    this._initial_step();
+  }
+
   _first() { return this._run(OP.INITIAL); }
   _next() { return this._run(OP.STEP); }
   _at(epoch) { return this._run(OP.EPOCH, epoch); }
@@ -431,11 +440,7 @@ export class StepLR extends CScheduler {
     checkOptimizer(c, a.optimizer);
     this.step_size = checkPosInt(c, 'step_size', a.step_size);
     this.gamma = checkNum(c, 'gamma', a.gamma);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.step_size, this.gamma, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.step_size, this.gamma, a.last_epoch]);
   }
 }
 
@@ -453,11 +458,7 @@ export class MultiStepLR extends CScheduler {
       this.milestones[m] = (this.milestones[m] ?? 0) + 1;
     }
     this.gamma = checkNum(c, 'gamma', a.gamma);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.gamma, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.gamma, a.last_epoch]);
   }
   _extra() {
     const list = [];
@@ -475,11 +476,7 @@ export class ConstantLR extends CScheduler {
     this.factor = checkNum(c, 'factor', a.factor);
     if (this.factor > 1.0 || this.factor < 0) throw new RangeError(`${c}: Constant multiplicative factor expected to be between 0 and 1.`);
     this.total_iters = checkNonNegInt(c, 'total_iters', a.total_iters);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.factor, this.total_iters, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.factor, this.total_iters, a.last_epoch]);
   }
 }
 
@@ -497,11 +494,7 @@ export class LinearLR extends CScheduler {
     if (this.end_factor > 1.0 || this.end_factor < 0)
       throw new RangeError(`${c}: Ending multiplicative factor expected to be between 0 and 1.`);
     this.total_iters = checkNonNegInt(c, 'total_iters', a.total_iters);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.start_factor, this.end_factor, this.total_iters, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.start_factor, this.end_factor, this.total_iters, a.last_epoch]);
   }
 }
 
@@ -512,11 +505,7 @@ export class ExponentialLR extends CScheduler {
     const a = bind(c, args, [['optimizer'], ['gamma'], ['last_epoch', -1], ['verbose', false]]);
     checkOptimizer(c, a.optimizer);
     this.gamma = checkNum(c, 'gamma', a.gamma);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.gamma, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.gamma, a.last_epoch]);
   }
 }
 
@@ -528,11 +517,7 @@ export class PolynomialLR extends CScheduler {
     checkOptimizer(c, a.optimizer);
     this.total_iters = checkNonNegInt(c, 'total_iters', a.total_iters);
     this.power = checkNum(c, 'power', a.power);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.total_iters, this.power, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.total_iters, this.power, a.last_epoch]);
   }
 }
 
@@ -545,11 +530,7 @@ export class CosineAnnealingLR extends CScheduler {
     this.T_max = checkNum(c, 'T_max', a.T_max);
     if (!(this.T_max > 0) || !Number.isFinite(this.T_max)) throw new RangeError(`${c}: Expected positive T_max, but got ${this.T_max}`);
     this.eta_min = checkNum(c, 'eta_min', a.eta_min);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [this.T_max, this.eta_min, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [this.T_max, this.eta_min, a.last_epoch]);
   }
 }
 
@@ -566,11 +547,7 @@ export class CosineAnnealingWarmRestarts extends CScheduler {
     if (!(a.T_mult >= 1) || !Number.isInteger(a.T_mult))
       throw new RangeError(`${c}: Expected integer T_mult >= 1, but got ${a.T_mult}`);
     checkNum(c, 'eta_min', a.eta_min);
-    checkLastEpoch(c, a.last_epoch);
-    checkBool(c, 'verbose', a.verbose);
-    cInit(this, c, [a.T_0, a.T_mult, a.eta_min, a.last_epoch]);
-    this._attach(c, a.optimizer, a.last_epoch, a.verbose);
-    this._initial_step();
+    this._start(c, a, [a.T_0, a.T_mult, a.eta_min, a.last_epoch]);
   }
   _step(epoch) {
     const given = epoch !== undefined && epoch !== null;
