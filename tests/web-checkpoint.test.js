@@ -154,11 +154,15 @@ test('autosave: a run reloaded after epoch 2 of 3, or paused mid-epoch 2, resume
   ];
   for (const c of cases) {
     await open(query);
-    const armed = c.arm().catch(() => {}); // the reload ends the evaluate call
+    // Wait for the reload's own load event: the evaluate call ends (rejects) as soon as
+    // the reload starts, when the old page may still answer ready().
+    const reloaded = page.waitForEvent('load', { timeout: 120000 });
+    const armed = c.arm().catch(() => {});
     await page.click('#train-start');
     await armed;
+    await reloaded;
     await ready(page);
-    await page.waitForSelector('#resume:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#resume:not([hidden])', { timeout: 20000 });
     assert.match(await page.textContent('#resume .text'), c.offer, c.name);
     if (c === cases[0]) {
       for (const lang of ['ko', 'en']) {
