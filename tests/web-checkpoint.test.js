@@ -124,7 +124,7 @@ test('Save / Load: .pt and .safetensors download, load back into a fresh page wi
   await page.addStyleTag({ content: '.toc { position: static !important; }' });
   for (const lang of ['en', 'ko']) {
     await page.click(`button[data-lang="${lang}"]`);
-    await page.waitForTimeout(150);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
     await page.locator('#save').screenshot({ path: join(OUT, `web-save-loaded-${lang}.png`) });
   }
   await page.click('button[data-lang="en"]');

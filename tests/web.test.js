@@ -74,7 +74,7 @@ test('the page loads with no console errors, within the page-weight budget, and 
   await page.goto(base);
   await ready();
   console.log(`# page ready with data in ${Date.now() - started} ms`);
-  await page.waitForTimeout(500);
+  await page.waitForLoadState('networkidle'); // everything the page fetches lazily is counted
   page.off('response', onResponse);
   assert.deepEqual(consoleErrors, []);
 
@@ -98,12 +98,14 @@ test('the page loads with no console errors, within the page-weight budget, and 
 
 test('the language switch turns the whole page Korean and back', async () => {
   await page.click('button[data-lang="ko"]');
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
   assert.equal(await page.textContent('#data h2'), '1. 데이터');
   assert.match(await page.textContent('#train-start'), /학습/);
-  assert.match(page.url(), /lang=ko/);
+  await page.waitForURL(/lang=ko/); // the URL follows the settings after a debounce
   await page.click('button[data-lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await page.textContent('#data h2'), '1. Data');
+  await page.waitForURL((url) => !/lang=ko/.test(url.search));
   assert.deepEqual(consoleErrors, []);
 });
 
@@ -184,7 +186,7 @@ test('one epoch of MNIST in the worker reaches > 90% test accuracy; a drawn test
         x = x1;
       }
     }
-    await page.waitForTimeout(300);
+    await page.waitForFunction(() => !window.kindlingPage.predicting);
     const got = Number(await page.getAttribute('#prediction', 'data-label'));
     seen.push(`${label}->${got}`);
     if (got === label) right++;
@@ -198,7 +200,7 @@ test('one epoch of MNIST in the worker reaches > 90% test accuracy; a drawn test
   await page.evaluate(() => window.kindlingPage.race.finish());
   for (const lang of ['en', 'ko']) {
     await page.click(`button[data-lang="${lang}"]`);
-    await page.waitForTimeout(200);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
     for (const id of SECTIONS) await page.locator(`#${id}`).screenshot({ path: join(OUT, `web-${id}-${lang}.png`) });
   }
   await page.click('button[data-lang="en"]');
@@ -211,7 +213,7 @@ test('pause, resume and stop; a NaN loss stops training with advice to lower the
   await page.waitForFunction(() => window.kindlingPage.trainingState === 'running' && document.getElementById('train-progress').value > 0.05,
     null, { polling: 50, timeout: 30000 });
   await page.click('#train-pause');
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.kindlingPage.workerHalted === true, null, { polling: 50, timeout: 30000 });
   const progress = () => page.evaluate(() => document.getElementById('train-progress').value);
   const paused = await progress();
   await page.waitForTimeout(700);

@@ -46,6 +46,7 @@ async function breathe() {
   lastYield = performance.now();
   if (run?.paused && !run.stopped) {
     await run.checkpoint?.(); // a paused page may be closed: keep what was trained so far
+    if (run.paused && !run.stopped) post({ type: 'halted' }); // every batch before the pause has been reported
     while (run.paused && !run.stopped) await new Promise((resolve) => { run.wake = resolve; });
   }
 }

@@ -79,14 +79,16 @@ export function init(app) {
   document.getElementById('infer-train').addEventListener('click', () => app.startTraining());
 
   // --- prediction -----------------------------------------------------------------------------
+  // app.predicting is true until the prediction shown is the one for the canvas as it is now.
   function predictSoon() {
     if (inFlight) { again = true; return; }
     const pixels = canvasToMnist(canvas);
     if (!pixels) { drawProbs(null); return; }
     inFlight = true;
+    app.predicting = true;
     predict(pixels).finally(() => {
       inFlight = false;
-      if (again) { again = false; predictSoon(); }
+      if (again) { again = false; predictSoon(); } else app.predicting = false;
     });
   }
 

@@ -223,6 +223,9 @@ export function init(app) {
 
   function onEvent(msg) {
     switch (msg.type) {
+      case 'halted': // the worker stopped at the pause; show the last batch it reported
+        if (state === 'paused') { flush(); app.workerHalted = true; }
+        break;
       case 'started':
         last = { ...msg, epochs: msg.epochs };
         setState('running');
@@ -292,8 +295,8 @@ export function init(app) {
 
   startButton.addEventListener('click', () => start());
   pauseButton.addEventListener('click', () => {
-    if (state === 'running') { trainer.request('pause'); setState('paused'); setStatus('train.paused'); }
-    else if (state === 'paused') { trainer.request('resume'); setState('running'); }
+    if (state === 'running') { app.workerHalted = false; trainer.request('pause'); setState('paused'); setStatus('train.paused'); }
+    else if (state === 'paused') { app.workerHalted = false; trainer.request('resume'); setState('running'); }
   });
   stopButton.addEventListener('click', () => { trainer.request('stop'); });
 
