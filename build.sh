@@ -11,14 +11,20 @@ what=${1:-all}
 lib_sources() { find src -name '*.c' -not -path 'src/js/*' | sort; }
 warnings=(-std=c11 -Wall -Wextra -Werror)
 
+# Debian's emscripten package is the toolchain. As root, ./build.sh (and so `npm start`)
+# installs it when it is missing; npm's prepack and prepare scripts set KINDLING_NO_APT so
+# that packing or installing the package never installs system packages: they stop with
+# the command instead.
 need_emcc() {
   command -v emcc >/dev/null && return
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  local install="apt-get update && apt-get install -y emscripten"
+  [ "$(id -u)" = 0 ] || install="sudo apt-get update && sudo apt-get install -y emscripten"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -z "${KINDLING_NO_APT:-}" ]; then
     echo "build.sh: emcc not found; installing Debian's emscripten package" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq emscripten >/dev/null
   else
-    echo "build.sh: emcc (Emscripten) is missing. Install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y emscripten" >&2
+    echo "build.sh: cannot build dist/: emcc (Emscripten) is missing. Install it with:" >&2
+    echo "  $install" >&2
     exit 1
   fi
 }
