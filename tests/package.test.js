@@ -1,9 +1,13 @@
 // package.test.js: kindling as an npm package, installed the way users install it. Packs the
-// repository with `npm pack` (checking what the tarball holds and reporting its sizes), then
-// for each consumer makes a fresh project in a temp folder, runs `npm install <tarball>`
-// there (offline: the package has no dependencies) and checks that it works:
+// repository with `npm pack` — or takes the tarball KINDLING_PACKAGE_TARBALL names, as CI
+// does with the one it packed from its clean clone (.ci/run) — checks what the tarball holds
+// against package.json's exports and a size budget, reporting its sizes, then for each
+// consumer makes a fresh project in a temp folder outside the repository, runs
+// `npm install <tarball>` there (offline: the package has no dependencies) and checks that
+// it works:
 //   node-esm    `import * as torch from 'kindling'` trains 20 steps (loss falls); the
-//               kindling/datasets and kindling/transforms subpaths resolve and work
+//               kindling/datasets and kindling/transforms subpaths resolve and work; the
+//               README's Install example runs as printed
 //   node-cjs    a .cjs script loads it with `await import('kindling')` and trains
 //   vite        a page + module Web Worker bundled by `vite build` (worker.format 'es')
 //   esbuild     the same page and worker bundled by `esbuild --bundle --format=esm`
@@ -13,7 +17,9 @@
 // The pages run in Debian's chromium (headless, playwright-core), write their results into
 // the DOM, and must log no console errors. vite, esbuild and typescript come from this
 // repository's node_modules (devDependencies); nothing is installed from the network.
-// Needs dist/ (built here with ./build.sh wasm when missing) and /usr/bin/chromium.
+// Without KINDLING_PACKAGE_TARBALL it needs dist/ (built here with ./build.sh wasm when
+// missing; it packs with --ignore-scripts, so prepack does not build it again). Needs
+// /usr/bin/chromium.
 // KINDLING_KEEP_PACKAGE_TEST=1 keeps the temp projects for inspection.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,8 +27,9 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, relative } from 'node:path';
+import { extname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(root, 'tests/package');
@@ -32,6 +39,10 @@ const BIN = {
   tsc: join(root, 'node_modules/typescript/bin/tsc'),
 };
 const CHROMIUM = '/usr/bin/chromium';
+// The packed size it may grow to: 372 KiB at 0.1.0, so room for the core to grow by a fifth,
+// while a stray data file or a second copy of the wasm would fail.
+const BUDGET = { packed: 450 * 1024, unpacked: 1.3 * 1024 * 1024 };
+const GIVEN_TARBALL = process.env.KINDLING_PACKAGE_TARBALL;
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
 
@@ -39,7 +50,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 // the consumer projects' npm must not inherit them, or it could act on this repository.
 const childEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 
-let work, tarball, packInfo, context, profile;
+let work, tarball, packed, context, profile;
 const servers = [];
 const projects = {};
 
@@ -73,6 +84,20 @@ function listFiles(dir, prefix = '') {
     e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
 }
 
+/** The files of an npm tarball (gzipped ustar, every path under package/): [{path, size, data}]. */
+function readTarball(file) {
+  const tar = gunzipSync(readFileSync(file));
+  const files = [];
+  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0;) {
+    const field = (start, length) => tar.subarray(at + start, at + start + length).toString('utf8').replace(/\0[^]*$/, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const path = [field(345, 155), field(0, 100)].filter(Boolean).join('/');
+    if (['0', ''].includes(field(156, 1))) files.push({ path: path.replace(/^package\//, ''), size, data: tar.subarray(at + 512, at + 512 + size) });
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
 /** A fresh consumer project with the tarball installed and the given fixture files copied in. */
 async function makeProject(name, { type = 'module', copy = [] } = {}) {
   const dir = join(work, name);
@@ -104,19 +129,25 @@ function assertFalling(losses, steps, what) {
 
 // --- packing ----------------------------------------------------------------------------------
 
-before(async () => {
-  if (!existsSync(join(root, 'dist/index.js'))) await run(join(root, 'build.sh'), ['wasm'], { cwd: root, timeout: 600000 });
-  // A packaging test of stale files proves nothing: dist/ must hold what src/js holds.
-  const sources = listFiles(join(root, 'src/js')).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
-  const stale = sources.filter((f) => !existsSync(join(root, 'dist', f)) ||
-    !readFileSync(join(root, 'dist', f)).equals(readFileSync(join(root, 'src/js', f))));
-  if (stale.length)
-    throw new Error(`dist/ does not match src/js (stale: ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run ./build.sh wasm`);
+/** The src/js modules and declarations that build.sh copies to dist/. */
+const shimSources = () => listFiles(join(root, 'src/js')).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
 
+before(async () => {
   work = mkdtempSync(join(tmpdir(), 'kindling-package-'));
-  const out = await run('npm', ['pack', '--json', '--ignore-scripts', '--loglevel=error', '--pack-destination', work], { cwd: root });
-  packInfo = JSON.parse(out)[0];
-  tarball = join(work, packInfo.filename);
+  if (GIVEN_TARBALL) {
+    tarball = resolve(GIVEN_TARBALL);
+    if (!existsSync(tarball)) throw new Error(`KINDLING_PACKAGE_TARBALL=${GIVEN_TARBALL}: no such file`);
+  } else {
+    if (!existsSync(join(root, 'dist/index.js'))) await run(join(root, 'build.sh'), ['wasm'], { cwd: root, timeout: 600000 });
+    // A packaging test of stale files proves nothing: dist/ must hold what src/js holds.
+    const stale = shimSources().filter((f) => !existsSync(join(root, 'dist', f)) ||
+      !readFileSync(join(root, 'dist', f)).equals(readFileSync(join(root, 'src/js', f))));
+    if (stale.length)
+      throw new Error(`dist/ does not match src/js (stale: ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}): run ./build.sh wasm`);
+    const out = await run('npm', ['pack', '--json', '--ignore-scripts', '--loglevel=error', '--pack-destination', work], { cwd: root });
+    tarball = join(work, JSON.parse(out)[0].filename);
+  }
+  packed = readTarball(tarball);
 
   // The consumer projects, installed in parallel (each `npm install` takes a couple of seconds).
   await Promise.all([
@@ -137,30 +168,42 @@ after(async () => {
   else if (work) console.log(`# kept the consumer projects in ${work}`);
 });
 
-test('npm pack: the tarball holds the built package and nothing else', (t) => {
-  const files = packInfo.files.map((f) => f.path);
-  const wasm = packInfo.files.find((f) => f.path === 'dist/kindling.wasm');
+test('npm pack: the tarball holds the built package and nothing else, within its size budget', (t) => {
+  const files = packed.map((f) => f.path);
+  const size = statSync(tarball).size;
+  const unpacked = packed.reduce((sum, f) => sum + f.size, 0);
+  const wasm = packed.find((f) => f.path === 'dist/kindling.wasm');
   const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-  t.diagnostic(`tarball ${packInfo.filename}: ${packInfo.size} bytes (${kib(packInfo.size)}), unpacked ${packInfo.unpackedSize} bytes ` +
-    `(${kib(packInfo.unpackedSize)}), ${files.length} files; dist/kindling.wasm ${wasm?.size} bytes (${kib(wasm?.size ?? 0)})`);
+  t.diagnostic(`tarball ${tarball}${GIVEN_TARBALL ? ' (KINDLING_PACKAGE_TARBALL)' : ''}: ${size} bytes (${kib(size)}), unpacked ${unpacked} bytes ` +
+    `(${kib(unpacked)}), ${files.length} files; dist/kindling.wasm ${wasm?.size} bytes (${kib(wasm?.size ?? 0)})`);
+  t.diagnostic(`files: ${[...files].sort().map((f) => `${f} ${packed.find((p) => p.path === f).size}`).join(', ')}`);
+  assert.ok(size <= BUDGET.packed, `the tarball is ${kib(size)}, over its ${kib(BUDGET.packed)} budget (tests/package.test.js BUDGET)`);
+  assert.ok(unpacked <= BUDGET.unpacked, `the package unpacks to ${kib(unpacked)}, over its ${kib(BUDGET.unpacked)} budget`);
 
-  for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/kindling-wasm.js', 'dist/kindling.wasm',
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/kindling-wasm.js', 'dist/kindling.wasm',
     'dist/nn/index.js', 'dist/nn/index.d.ts', 'dist/optim/index.d.ts', 'dist/utils/index.d.ts', 'dist/utils/data.d.ts',
     'dist/datasets/index.js', 'dist/datasets/index.d.ts', 'dist/transforms/index.js', 'dist/transforms/index.d.ts'])
     assert.ok(files.includes(f), `the tarball should hold ${f}`);
-  // Every module and type file of the shim ships (build.sh copies src/js/** to dist/).
-  const sources = listFiles(join(root, 'src/js')).filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
+  // Every module and type file of the shim ships (build.sh copies src/js/** to dist/), as
+  // it is in this checkout: a tarball of stale files proves nothing.
+  const sources = shimSources();
   const missing = sources.filter((f) => !files.includes(`dist/${f}`));
   assert.deepEqual(missing, [], 'every src/js module and .d.ts should be in the tarball under dist/');
+  const differ = sources.filter((f) => !packed.find((p) => p.path === `dist/${f}`).data.equals(readFileSync(join(root, 'src/js', f))));
+  assert.deepEqual(differ, [], 'the tarball\'s dist/ should hold this checkout\'s src/js');
+  assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License/);
   // Nothing else: no tests, sources, data, web app, build output or dependencies.
   const unwanted = files.filter((f) => /^(tests|src|web|bench|build|data|scripts|examples|node_modules|\.ci)\//.test(f) ||
     /\.(c|h|o|py|gz)$/.test(f) || /idx\d-ubyte/.test(f) || /\.test\.js$/.test(f));
   assert.deepEqual(unwanted, [], 'the tarball should hold no tests, C sources, data or build output');
-  assert.ok(files.every((f) => ['package.json', 'README.md'].includes(f) || f.startsWith('dist/')), 'only dist/, package.json, README.md');
+  assert.ok(files.every((f) => ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f) || f.startsWith('dist/')),
+    'only dist/, package.json, README.md, LICENSE, CHANGELOG.md');
 
-  // Every target that package.json points at is in the tarball, and every JS entry has types.
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // Every target that the packed package.json points at is in the tarball, and every JS entry has types.
+  const pkg = JSON.parse(packed.find((f) => f.path === 'package.json').data.toString('utf8'));
   assert.equal(pkg.type, 'module');
+  assert.equal(pkg.license, 'MIT');
+  for (const field of ['repository', 'homepage', 'bugs', 'engines']) assert.ok(pkg[field], `package.json should have ${field}`);
   assert.deepEqual(pkg.dependencies ?? {}, {}, 'the package has no runtime dependencies');
   const targets = [pkg.main, pkg.module, pkg.types];
   for (const [subpath, target] of Object.entries(pkg.exports)) {
@@ -190,6 +233,18 @@ test('node ESM: import * as torch from "kindling" trains; kindling/datasets and 
   assert.equal(fileURLToPath(out.resolved.main), join(installed, 'index.js'));
   assert.equal(fileURLToPath(out.resolved.datasets), join(installed, 'datasets/index.js'));
   assert.equal(fileURLToPath(out.resolved.transforms), join(installed, 'transforms/index.js'));
+});
+
+test("node ESM: the README's Install example, as the installed README prints it, learns y = x1 + x2 + x3", async () => {
+  const dir = projects['node-esm'];
+  const readme = readFileSync(join(dir, 'node_modules/kindling/README.md'), 'utf8');
+  const example = readme.split('\n## Install\n')[1]?.match(/```js\n([^]*?)```/)?.[1];
+  assert.ok(example?.includes("from 'kindling'"), 'the README should have an Install section with a js example importing kindling');
+  writeFileSync(join(dir, 'readme-example.mjs'), example);
+  const printed = await run(process.execPath, ['readme-example.mjs'], { cwd: dir });
+  const weights = printed.match(/-?\d+(\.\d+)?(e-?\d+)?/g)?.map(Number);
+  assert.equal(weights?.length, 3, `expected the three weights, got: ${printed}`);
+  for (const w of weights) assert.ok(Math.abs(w - 1) < 0.01, `the weights should be close to 1, got ${printed}`);
 });
 
 test('node CommonJS: a .cjs script loads kindling with await import() and trains', async () => {
