@@ -111,6 +111,8 @@ KAPI int32_t k_rmsprop_update(int32_t param, int32_t square_avg, int32_t grad_av
                               int32_t maximize);
 KAPI int32_t k_adagrad_update(int32_t param, int32_t state_sum, double step, double lr, double lr_decay,
                               double weight_decay, double eps, int32_t maximize);
+KAPI int32_t k_adadelta_update(int32_t param, int32_t square_avg, int32_t acc_delta, double lr, double rho, double eps,
+                               double weight_decay, int32_t maximize);
 
 /* --- lr schedulers: the arithmetic of src/optim/schedulers.c (src/abi/abi_sched.c) ---- */
 /* One dispatcher over a kind code (why: see abi_sched.c). state is the scheduler's struct

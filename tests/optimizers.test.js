@@ -121,7 +121,7 @@ test('fixture is present, made by PyTorch with its non-FMA kernels', () => {
   for (const c of fixture.cases) assert.ok(c.steps >= 10, `${c.name}: ${c.steps} steps`);
 });
 
-for (const name of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']) {
+for (const name of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta']) {
   test(`trajectories match PyTorch: ${name}`, async (t) => {
     for (const c of fixture.cases.filter((x) => x.optimizer === name)) {
       await t.test(c.name, () => {
@@ -191,6 +191,12 @@ const BAD = [
   ['RMSprop negative weight_decay', () => new optim.RMSprop([param()], { weight_decay: -0.01 }), RangeError, 'RMSprop: Invalid weight_decay value: -0.01'],
   ['Adagrad negative weight_decay', () => new optim.Adagrad([param()], { weight_decay: -0.01 }), RangeError, 'Adagrad: Invalid weight_decay value: -0.01'],
   ['RMSprop negative alpha', () => new optim.RMSprop([param()], { alpha: -0.5 }), RangeError, 'RMSprop: Invalid alpha value: -0.5'],
+  ['Adadelta negative lr', () => new optim.Adadelta([param()], { lr: -1 }), RangeError, 'Adadelta: Invalid learning rate: -1'],
+  ['Adadelta rho > 1', () => new optim.Adadelta([param()], { rho: 1.5 }), RangeError, 'Adadelta: Invalid rho value: 1.5'],
+  ['Adadelta negative rho', () => new optim.Adadelta([param()], { rho: -0.1 }), RangeError, 'Adadelta: Invalid rho value: -0.1'],
+  ['Adadelta negative eps', () => new optim.Adadelta([param()], { eps: -1e-6 }), RangeError, 'Adadelta: Invalid epsilon value: -0.000001'],
+  ['Adadelta negative weight_decay', () => new optim.Adadelta([param()], { weight_decay: -0.1 }), RangeError, 'Adadelta: Invalid weight_decay value: -0.1'],
+  ['Adadelta unknown option', () => new optim.Adadelta([param()], { decay: 0.9 }), TypeError, /^Adadelta: unknown option 'decay'; valid options are: lr, rho, eps, weight_decay/],
   ['Adagrad negative lr_decay', () => new optim.Adagrad([param()], { lr_decay: -0.5 }), RangeError, 'Adagrad: Invalid lr_decay value: -0.5'],
   ['Adagrad negative initial_accumulator_value', () => new optim.Adagrad([param()], { initial_accumulator_value: -1 }), RangeError,
     'Adagrad: Invalid initial_accumulator_value value: -1'],
@@ -253,6 +259,7 @@ const FAILING_OPTIMIZERS = [
   ['AdamW', { lr: 0.05 }],
   ['RMSprop', { lr: 0.01, centered: true, momentum: 0.5 }],
   ['Adagrad', { lr: 0.05 }],
+  ['Adadelta', { lr: 1.0, weight_decay: 0.01 }],
 ];
 
 test('a failed step leaves parameters and optimizer state exactly as they were', async (t) => {

@@ -88,3 +88,16 @@ int32_t k_adagrad_update(int32_t param, int32_t state_sum, double step, double l
                                   weight_decay, eps, maximize),
                    "Adagrad.step");
 }
+
+int32_t k_adadelta_update(int32_t param, int32_t square_avg, int32_t acc_delta, double lr, double rho, double eps,
+                          double weight_decay, int32_t maximize) {
+  Tensor* p = param_with_grad(param, "Adadelta.step");
+  float *sq, *acc;
+  if (!p || state(square_avg, p, "Adadelta.step", "square_avg", &sq) ||
+      state(acc_delta, p, "Adadelta.step", "acc_delta", &acc))
+    return k_last_status();
+  if (!sq || !acc) return k_fail(K_ERR_RUNTIME, "Adadelta.step: missing optimizer state");
+  return status_of(adadelta_update(tensor_f32(p), tensor_f32(p->grad), sq, acc, (size_t)p->numel, lr, rho, eps,
+                                   weight_decay, maximize),
+                   "Adadelta.step");
+}

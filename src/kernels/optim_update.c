@@ -460,3 +460,85 @@ int adagrad_update(float* param, const float* grad, float* state_sum, size_t n, 
   adagrad_run_scalar(param, grad, state_sum, n, &k);
   return OPTIM_OK;
 }
+
+/* ---------------------------------------------------------------- Adadelta */
+
+typedef struct {
+  float rho, one_minus_rho, eps, weight_decay, neg_lr;
+  int has_wd, maximize;
+} AdadeltaK;
+
+static void adadelta_run_scalar(float* p, const float* g, float* sq, float* acc, size_t n,
+                                const AdadeltaK* kp) {
+  const AdadeltaK kv = *kp, *k = &kv;   /* a local copy: provably not aliased by the stores */
+  for (size_t i = 0; i < n; i++) {
+    float gi = k->maximize ? -g[i] : g[i];
+    if (k->has_wd) gi = gi + k->weight_decay * p[i];
+    float s = sq[i] * k->rho + (k->one_minus_rho * gi) * gi;  /* mul_(rho).addcmul_(g, g, 1-rho) */
+    sq[i] = s;
+    float std = sqrtf(s + k->eps);
+    float delta = sqrtf(acc[i] + k->eps) / std * gi;
+    acc[i] = acc[i] * k->rho + (k->one_minus_rho * delta) * delta;
+    p[i] = p[i] + k->neg_lr * delta;                          /* add_(delta, alpha=-lr) */
+  }
+}
+
+#ifdef __wasm_simd128__
+static void adadelta_run_simd(float* p, const float* g, float* sq, float* acc, size_t n,
+                              const AdadeltaK* kp) {
+  const AdadeltaK kv = *kp, *k = &kv;
+  const v128_t rho = wasm_f32x4_splat(k->rho), omr = wasm_f32x4_splat(k->one_minus_rho);
+  const v128_t eps = wasm_f32x4_splat(k->eps), wd = wasm_f32x4_splat(k->weight_decay);
+  const v128_t nlr = wasm_f32x4_splat(k->neg_lr);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    if (k->maximize) gi = wasm_f32x4_neg(gi);
+    v128_t pi = wasm_v128_load(p + i);
+    if (k->has_wd) gi = wasm_f32x4_add(gi, wasm_f32x4_mul(wd, pi));
+    v128_t s = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(sq + i), rho), wasm_f32x4_mul(wasm_f32x4_mul(omr, gi), gi));
+    wasm_v128_store(sq + i, s);
+    v128_t std = wasm_f32x4_sqrt(wasm_f32x4_add(s, eps));
+    v128_t a = wasm_v128_load(acc + i);
+    v128_t delta = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_sqrt(wasm_f32x4_add(a, eps)), std), gi);
+    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_f32x4_mul(a, rho), wasm_f32x4_mul(wasm_f32x4_mul(omr, delta), delta)));
+    wasm_v128_store(p + i, wasm_f32x4_add(pi, wasm_f32x4_mul(nlr, delta)));
+  }
+  adadelta_run_scalar(p + i, g + i, sq + i, acc + i, n - i, k);
+}
+#endif
+
+static int adadelta_prepare(AdadeltaK* k, const float* param, const float* grad, const float* square_avg,
+                            const float* acc_delta, size_t n, double lr, double rho, double eps,
+                            double weight_decay, int maximize) {
+  if (n > 0 && (!param || !grad || !square_avg || !acc_delta)) return OPTIM_ERR_NULL;
+  k->rho = (float)rho;
+  k->one_minus_rho = (float)(1 - rho);
+  k->eps = (float)eps;
+  k->weight_decay = (float)weight_decay;
+  k->neg_lr = (float)(-lr);
+  k->has_wd = weight_decay != 0;
+  k->maximize = maximize != 0;
+  return OPTIM_OK;
+}
+
+int adadelta_update_scalar(float* param, const float* grad, float* square_avg, float* acc_delta, size_t n,
+                           double lr, double rho, double eps, double weight_decay, int maximize) {
+  AdadeltaK k;
+  int st = adadelta_prepare(&k, param, grad, square_avg, acc_delta, n, lr, rho, eps, weight_decay, maximize);
+  if (st != OPTIM_OK) return st;
+  adadelta_run_scalar(param, grad, square_avg, acc_delta, n, &k);
+  return OPTIM_OK;
+}
+
+int adadelta_update(float* param, const float* grad, float* square_avg, float* acc_delta, size_t n, double lr,
+                    double rho, double eps, double weight_decay, int maximize) {
+  AdadeltaK k;
+  int st = adadelta_prepare(&k, param, grad, square_avg, acc_delta, n, lr, rho, eps, weight_decay, maximize);
+  if (st != OPTIM_OK) return st;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD) { adadelta_run_simd(param, grad, square_avg, acc_delta, n, &k); return OPTIM_OK; }
+#endif
+  adadelta_run_scalar(param, grad, square_avg, acc_delta, n, &k);
+  return OPTIM_OK;
+}

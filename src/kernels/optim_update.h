@@ -1,5 +1,5 @@
 /* optim_update.h: fused, in-place optimizer update kernels over one flat float32
- * parameter (SGD, Adam/AdamW, RMSprop, Adagrad), reproducing PyTorch 1.13's
+ * parameter (SGD, Adam/AdamW, RMSprop, Adagrad, Adadelta), reproducing PyTorch 1.13's
  * single-tensor ("for-loop", foreach=False) algorithms op for op.
  *
  * What this is: per-element float32 math in exactly the order of PyTorch's
@@ -87,5 +87,17 @@ int adagrad_update(float* param,          // (N,)
 int adagrad_update_scalar(float* param, const float* grad, float* state_sum,
                           size_t n, double step, double lr, double lr_decay,
                           double weight_decay, double eps, int maximize);
+
+/* Adadelta. square_avg and acc_delta start as zeros (the caller makes them); the step
+ * counter does not enter the math. */
+int adadelta_update(float* param,         // (N,)
+                    const float* grad,    // (N,)
+                    float* square_avg,    // (N,)
+                    float* acc_delta,     // (N,)
+                    size_t n, double lr, double rho, double eps,
+                    double weight_decay, int maximize);
+int adadelta_update_scalar(float* param, const float* grad, float* square_avg,
+                           float* acc_delta, size_t n, double lr, double rho,
+                           double eps, double weight_decay, int maximize);
 
 #endif

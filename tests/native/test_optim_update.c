@@ -105,7 +105,7 @@ static void fill(Bufs* s, int nonneg_state) {
   }
 }
 
-enum { K_SGD, K_ADAM, K_RMSPROP, K_ADAGRAD };
+enum { K_SGD, K_ADAM, K_RMSPROP, K_ADAGRAD, K_ADADELTA };
 
 /* One kernel call on buffers s; use_scalar picks the _scalar reference. Option bits
  * select the flags of each optimizer; step is 1-based. */
@@ -143,6 +143,13 @@ static int call(int kind, int opt, Bufs* s, int step, int use_scalar) {
           : rmsprop_update(p, g, a, centered ? b : NULL, momentum > 0 ? c : NULL, n, 0.01,
                            0.99, 1e-8, wd, momentum, centered, maximize);
     }
+    case K_ADADELTA: {
+      int maximize = opt & 1;
+      double wd = (opt & 2) ? 0.1 : 0.0;
+      double rho = (opt & 4) ? 0.95 : 0.9;
+      return use_scalar ? adadelta_update_scalar(p, g, a, b, n, 1.0, rho, 1e-6, wd, maximize)
+                        : adadelta_update(p, g, a, b, n, 1.0, rho, 1e-6, wd, maximize);
+    }
     default: {
       int maximize = opt & 1;
       double wd = (opt & 2) ? 0.1 : 0.0;
@@ -154,14 +161,14 @@ static int call(int kind, int opt, Bufs* s, int step, int use_scalar) {
   }
 }
 
-static const int nopts[] = {32, 16, 16, 8};
-static const char* kname[] = {"sgd", "adam", "rmsprop", "adagrad"};
+static const int nopts[] = {32, 16, 16, 8, 8};
+static const char* kname[] = {"sgd", "adam", "rmsprop", "adagrad", "adadelta"};
 
 /* dispatch (SIMD when enabled) vs scalar reference, 3 steps, bitwise */
 static void test_simd_vs_scalar(int simd) {
   static const size_t extra[] = {101, 255, 1023};
   kernel_simd_enabled = simd;
-  for (int kind = 0; kind < 4; kind++) {
+  for (int kind = 0; kind < 5; kind++) {
     int all_same = 1, all_guards = 1, all_rc = 1;
     for (int opt = 0; opt < nopts[kind]; opt++) {
       for (int ni = 0; ni < 68 + 3; ni++) {
@@ -228,6 +235,7 @@ static void test_errors(void) {
   check(adagrad_update(p, g, a, 9, 3, 0.01, -0.5, 0, 1e-10, 0) == OPTIM_ERR_STEP,
         "adagrad: 1 + (step-1)*lr_decay == 0");
   check(adagrad_update(p, g, NULL, 9, 1, 0.01, 0, 0, 1e-10, 0) == OPTIM_ERR_NULL, "adagrad: NULL state_sum");
+  check(adadelta_update(p, g, a, NULL, 9, 1.0, 0.9, 1e-6, 0, 0) == OPTIM_ERR_NULL, "adadelta: NULL acc_delta");
   unchanged = UNCHANGED();
   check(unchanged, "failed calls leave param and state unchanged");
   check(strlen(optim_status_string(OPTIM_ERR_NULL)) > 0 && strlen(optim_status_string(42)) > 0,

@@ -27,3 +27,5 @@ interface RMSpropOptions { lr?: number; alpha?: number; eps?: number; weight_dec
 export declare class RMSprop extends Optimizer { constructor(params: Params, options?: RMSpropOptions); constructor(params: Params, lr: number, options?: RMSpropOptions); }
 interface AdagradOptions { lr?: number; lr_decay?: number; weight_decay?: number; initial_accumulator_value?: number; eps?: number; maximize?: boolean }
 export declare class Adagrad extends Optimizer { constructor(params: Params, options?: AdagradOptions); constructor(params: Params, lr: number, options?: AdagradOptions); }
+interface AdadeltaOptions { lr?: number; rho?: number; eps?: number; weight_decay?: number; maximize?: boolean }
+export declare class Adadelta extends Optimizer { constructor(params: Params, options?: AdadeltaOptions); constructor(params: Params, lr: number, options?: AdadeltaOptions); }

@@ -4,4 +4,5 @@ export { SGD } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export { RMSprop } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
+export { Adadelta } from './adadelta.js';
 export * as lr_scheduler from './lr_scheduler.js';
