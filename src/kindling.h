@@ -69,6 +69,25 @@ KAPI int32_t k_detach(int32_t a);
 KAPI int32_t k_cast(int32_t a, int32_t dtype);
 KAPI int32_t k_softmax(int32_t a, int32_t dim, int32_t log);
 
+/* --- math-ops: clamp (missing bound = +-inf), where, min / argmin, sort / topk (indices
+ * handle -> scratch[0]), norm (p may be +-inf), var / std (correction as PyTorch 2), prod;
+ * dim 0x7fff: all. Range factories as ATen's kernels. --------------------------------- */
+KAPI const char* k_unary_name(int32_t kind);       /* NULL past the last kind */
+KAPI const char* k_binary_name(int32_t kind);
+KAPI int32_t k_clamp(int32_t a, double lo, double hi);
+KAPI int32_t k_where(int32_t cond, int32_t a, int32_t b);
+KAPI int32_t k_min_dim(int32_t a, int32_t dim, int32_t keepdim);
+KAPI int32_t k_min_all(int32_t a);
+KAPI int32_t k_argmin(int32_t a, int32_t dim, int32_t keepdim);
+KAPI int32_t k_sort(int32_t a, int32_t dim, int32_t descending);
+KAPI int32_t k_topk(int32_t a, int32_t k, int32_t dim, int32_t largest);
+KAPI int32_t k_norm(int32_t a, double p, int32_t dim, int32_t keepdim);
+KAPI int32_t k_var(int32_t a, int32_t dim, double correction, int32_t keepdim, int32_t take_sqrt);
+KAPI int32_t k_prod(int32_t a, int32_t dim, int32_t keepdim);
+KAPI int32_t k_linspace(double start, double end, int32_t steps, int32_t dtype);
+KAPI int32_t k_logspace(double start, double end, int32_t steps, double base, int32_t dtype);
+KAPI int32_t k_eye(int32_t n, int32_t m, int32_t dtype);
+
 /* --- nn layers (handles may be 0 for an absent bias / weight / running stat) -------- */
 /* args: stride h, w; padding top, left, bottom, right; dilation h, w; groups */
 KAPI int32_t k_conv2d(int32_t x, int32_t w, int32_t b, const int32_t* args);

@@ -11,8 +11,8 @@
   if (!var) return k_last_status()
 
 static const char* binary_name(int kind) {
-  static const char* names[] = {"add", "sub", "mul", "div"};
-  return kind >= 0 && kind < 4 ? names[kind] : "binary";
+  static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum"};
+  return kind >= 0 && kind < BIN_COUNT ? names[kind] : "binary";
 }
 
 static const char* compare_name(int kind) {
@@ -21,20 +21,24 @@ static const char* compare_name(int kind) {
 }
 
 static const char* unary_name(int kind) {
-  static const char* names[] = {"neg",        "exp", "log", "sqrt", "relu", "sigmoid", "tanh",
-                                "pow",        "leaky_relu", "abs", "elu", "gelu", "gelu"};
-  return kind >= 0 && kind <= UN_GELU_TANH ? names[kind] : "unary";
+  static const char* names[UN_COUNT] = {
+      "neg",   "exp",   "log",   "sqrt",  "relu",  "sigmoid", "tanh",  "pow",   "leaky_relu", "abs",
+      "elu",   "gelu",  "gelu",  "sin",   "cos",   "tan",     "asin",  "acos",  "atan",       "sinh",
+      "cosh",  "asinh", "acosh", "atanh", "log1p", "expm1",   "log2",  "log10", "exp2",       "rsqrt",
+      "sign",  "floor", "ceil",  "round", "trunc", "reciprocal", "erf", "silu", "softplus",   "frac"};
+  return kind >= 0 && kind < UN_COUNT ? names[kind] : "unary";
 }
 
 int32_t k_binary(int32_t kind, int32_t a, int32_t b) {
-  if (kind < BIN_ADD || kind > BIN_DIV) return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind);
+  if (kind < BIN_ADD || kind >= BIN_COUNT) return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind);
   ARG(ta, a, binary_name(kind), "input");
   ARG(tb, b, binary_name(kind), "other");
   return handle_new(op_binary(kind, ta, tb, binary_name(kind)));
 }
 
 int32_t k_binary_scalar(int32_t kind, int32_t a, double s, int32_t scalar_first) {
-  if (kind < BIN_ADD || kind > BIN_DIV) return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind);
+  if (kind < BIN_ADD || kind > BIN_POW || (kind == BIN_POW && !scalar_first))
+    return k_fail(K_ERR_RANGE, "binary: unknown kind %d", kind); /* x ** s is k_unary's pow */
   ARG(ta, a, binary_name(kind), "input");
   return handle_new(op_binary_scalar(kind, ta, (float)s, scalar_first, binary_name(kind)));
 }
@@ -53,7 +57,7 @@ int32_t k_compare_scalar(int32_t kind, int32_t a, double s) {
 }
 
 int32_t k_unary(int32_t kind, int32_t a, double p) {
-  if (kind < UN_NEG || kind > UN_GELU_TANH) return k_fail(K_ERR_RANGE, "unary: unknown kind %d", kind);
+  if (kind < UN_NEG || kind >= UN_COUNT) return k_fail(K_ERR_RANGE, "unary: unknown kind %d", kind);
   ARG(ta, a, unary_name(kind), "input");
   return handle_new(op_unary(kind, ta, (float)p, unary_name(kind)));
 }
@@ -168,3 +172,7 @@ int32_t k_cat(int32_t n, const int32_t* handles, int32_t dim) {
     if (!(parts[i] = handle_get(handles[i], "cat", "tensors"))) return k_last_status();
   return handle_new(op_cat(n, parts, dim, "cat"));
 }
+
+/* The kind codes' names, so that the shim builds its tables from this one source. */
+const char* k_unary_name(int32_t kind) { return kind >= 0 && kind < UN_COUNT ? unary_name(kind) : 0; }
+const char* k_binary_name(int32_t kind) { return kind >= 0 && kind < BIN_COUNT ? binary_name(kind) : 0; }

@@ -218,3 +218,51 @@ export function set_rng_state(state) {
     k.k_free(ptr);
   }
 }
+
+// --- range factories (math-ops) -------------------------------------------------------
+
+function rangeDtype(call, dtype) {
+  const name = dtype ?? 'float32'; // PyTorch's default dtype, even for integer endpoints
+  if (name !== 'float32' && name !== 'int64') throw new TypeError(`${call}: dtype must be float32 or int64, got ${name}`);
+  return name;
+}
+
+function checkSteps(call, steps) {
+  if (!Number.isInteger(steps)) throw typeError(call, 'an integer for steps', steps);
+  checkInt(call, 'steps', steps, { min: 0 });
+  return steps;
+}
+
+/** torch.linspace(start, end, steps, {dtype, requires_grad}) */
+export function linspace(start, end, steps, options) {
+  const { dtype, requires_grad } = parseOptions('linspace', options, FACTORY_OPTIONS);
+  for (const [name, v] of [['start', start], ['end', end]])
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError('linspace', `a finite number for ${name}`, v);
+  checkSteps('linspace', steps);
+  const name = rangeDtype('linspace', dtype);
+  const grad = gradFlag('linspace', requires_grad, name);
+  return finish(wrap(k.k_linspace(start, end, steps, dtypeCode('linspace', name)), true), grad);
+}
+
+/** torch.logspace(start, end, steps, base = 10, {dtype, requires_grad}) */
+export function logspace(start, end, steps, base = 10, options) {
+  if (typeof base === 'object' && base !== null) [base, options] = [10, base];
+  const { dtype, requires_grad, base: b } = parseOptions('logspace', options, { ...FACTORY_OPTIONS, base });
+  for (const [name, v] of [['start', start], ['end', end], ['base', b]])
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError('logspace', `a finite number for ${name}`, v);
+  checkSteps('logspace', steps);
+  const name = rangeDtype('logspace', dtype);
+  const grad = gradFlag('logspace', requires_grad, name);
+  return finish(wrap(k.k_logspace(start, end, steps, b, dtypeCode('logspace', name)), true), grad);
+}
+
+/** torch.eye(n, m = n, {dtype, requires_grad}) */
+export function eye(n, m, options) {
+  if (typeof m === 'object' && m !== null) [m, options] = [undefined, m];
+  const { dtype, requires_grad } = parseOptions('eye', options, FACTORY_OPTIONS);
+  checkInt('eye', 'n', n, { min: 0 });
+  if (m !== undefined && m !== null) checkInt('eye', 'm', m, { min: 0 });
+  const name = dtype ?? 'float32';
+  const grad = gradFlag('eye', requires_grad, name);
+  return finish(wrap(k.k_eye(n, m ?? n, dtypeCode('eye', name)), true), grad);
+}

@@ -5,6 +5,7 @@ import { k } from './core.js';
 export { Tensor } from './tensor.js';
 export * from './creation.js';
 export * from './functions.js';
+export * from './math.js';
 
 export const float32 = 'float32';
 export const float = 'float32';

@@ -192,12 +192,6 @@ export class Tensor {
   leaky_relu(negative_slope = 0.01) {
     return this._unary('leaky_relu', checkNumber('leaky_relu', 'negative_slope', negative_slope));
   }
-  pow(exponent) {
-    if (typeof exponent !== 'number') throw typeError('pow', 'a number for exponent (tensor exponents are not supported)', exponent);
-    return this._unary('pow', exponent);
-  }
-  square() { return this.pow(2); }
-
   matmul(other) {
     if (!(other instanceof Tensor)) throw typeError('matmul', 'a Tensor for other', other);
     return wrap(k.k_matmul(this.handle, other.handle));
@@ -234,28 +228,7 @@ export class Tensor {
   sum(dim, keepdim) { return this._reduce('sum', false, dim, keepdim); }
   mean(dim, keepdim) { return this._reduce('mean', true, dim, keepdim); }
 
-  /** max() over everything, or max(dim) -> [values, indices] (PyTorch's named tuple). */
-  max(dim, keepdim = false) {
-    if (isOptions(dim)) ({ dim, keepdim } = parseOptions('max', dim, { dim: undefined, keepdim: false }));
-    if (isOptions(keepdim)) ({ keepdim } = parseOptions('max', keepdim, { keepdim: false }));
-    if (dim instanceof Tensor) return maximum(this, dim);
-    if (dim === undefined) return wrap(k.k_max_all(this.handle));
-    if (typeof keepdim !== 'boolean') throw typeError('max', 'a boolean for keepdim', keepdim);
-    const handle = k.k_max_dim(this.handle, this._dim('max', dim), keepdim ? 1 : 0);
-    const indices = handle > 0 ? wrap(scratch()[0]) : null; // read before wrap reuses the scratch buffer
-    const values = wrap(handle);
-    const result = [values, indices];
-    result.values = values;
-    result.indices = indices;
-    return result;
-  }
-  argmax(dim, keepdim = false) {
-    if (isOptions(dim)) ({ dim, keepdim } = parseOptions('argmax', dim, { dim: undefined, keepdim: false }));
-    if (isOptions(keepdim)) ({ keepdim } = parseOptions('argmax', keepdim, { keepdim: false }));
-    if (typeof keepdim !== 'boolean') throw typeError('argmax', 'a boolean for keepdim', keepdim);
-    if (dim === undefined || dim === null) return wrap(k.k_argmax(this.handle, DIM_ALL, 0));
-    return wrap(k.k_argmax(this.handle, this._dim('argmax', dim), keepdim ? 1 : 0));
-  }
+  // max, min, argmax, argmin, norm, var, std, prod, sort, topk, pow, clamp, ...: math.js
 
   softmax(dim) { return this._softmax('softmax', dim, 0); }
   log_softmax(dim) { return this._softmax('log_softmax', dim, 1); }
@@ -372,12 +345,6 @@ export class Tensor {
     check(k.k_normal_(this.handle, mean, std));
     return this;
   }
-}
-
-/** Elementwise maximum of two tensors: (a + b + |a - b|) / 2 would lose bits, so select. */
-function maximum(a, b) {
-  const mask = a.ge(b).float();
-  return a.mul(mask).add(b.mul(mask.rsub(1)));
 }
 
 function formatNumber(v, isFloat, decimals) {

@@ -12,6 +12,9 @@ static inline float apply_binary(int kind, float a, float b) {
     case BIN_ADD: return a + b;
     case BIN_SUB: return a - b;
     case BIN_MUL: return a * b;
+    case BIN_POW: return powf(a, b);
+    case BIN_MAX: return a != a || b != b ? a + b : (a < b ? b : a); /* std::max, NaN first: as ATen */
+    case BIN_MIN: return a != a || b != b ? a + b : (b < a ? b : a);
     default: return a / b;
   }
 }
@@ -26,6 +29,11 @@ static inline v128_t apply_binary_v(int kind, v128_t a, v128_t b) {
     case BIN_ADD: return wasm_f32x4_add(a, b);
     case BIN_SUB: return wasm_f32x4_sub(a, b);
     case BIN_MUL: return wasm_f32x4_mul(a, b);
+    case BIN_MAX: case BIN_MIN: { /* selects, so that signed zeros and NaN go as in the reference */
+      v128_t pick_b = kind == BIN_MAX ? wasm_f32x4_lt(a, b) : wasm_f32x4_lt(b, a);
+      v128_t nan = wasm_v128_or(wasm_f32x4_ne(a, a), wasm_f32x4_ne(b, b));
+      return wasm_v128_bitselect(wasm_f32x4_add(a, b), wasm_v128_bitselect(b, a, pick_b), nan);
+    }
     default: return wasm_f32x4_div(a, b);
   }
 }
@@ -44,7 +52,10 @@ static void binary_f32_simd(int kind, float* out, const float* a, int as, const 
     case BIN_ADD: BINARY_LOOP(BIN_ADD) break;
     case BIN_SUB: BINARY_LOOP(BIN_SUB) break;
     case BIN_MUL: BINARY_LOOP(BIN_MUL) break;
-    default: BINARY_LOOP(BIN_DIV) break;
+    case BIN_DIV: BINARY_LOOP(BIN_DIV) break;
+    case BIN_MAX: BINARY_LOOP(BIN_MAX) break;
+    case BIN_MIN: BINARY_LOOP(BIN_MIN) break;
+    default: break; /* pow: libm */
   }
   binary_f32_scalar(kind, out + i, a + i * as, as, b + i * bs, bs, n - i);
 }
@@ -93,6 +104,33 @@ static inline float apply_unary(int kind, float x, float p) {
       float inner = 0.7978845608028654f * (x + 0.044715f * x * x * x);
       return 0.5f * x * (1.0f + tanhf(inner));
     }
+    case UN_SIN: return sinf(x);
+    case UN_COS: return cosf(x);
+    case UN_TAN: return tanf(x);
+    case UN_ASIN: return asinf(x);
+    case UN_ACOS: return acosf(x);
+    case UN_ATAN: return atanf(x);
+    case UN_SINH: return sinhf(x);
+    case UN_COSH: return coshf(x);
+    case UN_ASINH: return asinhf(x);
+    case UN_ACOSH: return acoshf(x);
+    case UN_ATANH: return atanhf(x);
+    case UN_LOG1P: return log1pf(x);
+    case UN_EXPM1: return expm1f(x);
+    case UN_LOG2: return log2f(x);
+    case UN_LOG10: return log10f(x);
+    case UN_EXP2: return exp2f(x);
+    case UN_RSQRT: return 1.0f / sqrtf(x);
+    case UN_SIGN: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x); /* keeps 0, -0 and NaN */
+    case UN_FLOOR: return floorf(x);
+    case UN_CEIL: return ceilf(x);
+    case UN_ROUND: return nearbyintf(x); /* half to even, as torch.round */
+    case UN_TRUNC: return truncf(x);
+    case UN_RECIPROCAL: return 1.0f / x;
+    case UN_ERF: return erff(x);
+    case UN_SILU: return x / (1.0f + expf(-x));
+    case UN_SOFTPLUS: return x > 20.0f ? x : log1pf(expf(x)); /* beta 1, threshold 20 */
+    case UN_FRAC: return x - truncf(x);
     default: return fabsf(x);
   }
 }
@@ -137,7 +175,49 @@ static int64_t unary_f32_simd(int kind, float* out, const float* x, int64_t n, f
     case UN_ABS:
       for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_abs(wasm_v128_load(x + i)));
       break;
-    default: break; /* log, tanh, pow: libm accuracy matters more than speed here */
+    /* exact in SIMD: rounding, sign, reciprocal and rsqrt are correctly rounded IEEE ops */
+    case UN_FLOOR:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_floor(wasm_v128_load(x + i)));
+      break;
+    case UN_CEIL:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_ceil(wasm_v128_load(x + i)));
+      break;
+    case UN_TRUNC:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_trunc(wasm_v128_load(x + i)));
+      break;
+    case UN_ROUND:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_nearest(wasm_v128_load(x + i)));
+      break;
+    case UN_FRAC:
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(x + i);
+        wasm_v128_store(out + i, wasm_f32x4_sub(v, wasm_f32x4_trunc(v)));
+      }
+      break;
+    case UN_RECIPROCAL:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_div(one, wasm_v128_load(x + i)));
+      break;
+    case UN_RSQRT:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_div(one, wasm_f32x4_sqrt(wasm_v128_load(x + i))));
+      break;
+    case UN_SIGN:
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(x + i);
+        v128_t pos = wasm_v128_and(wasm_f32x4_gt(v, zero), one);
+        v128_t neg = wasm_v128_and(wasm_f32x4_lt(v, zero), wasm_f32x4_splat(-1.0f));
+        v128_t keep = wasm_v128_not(wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_lt(v, zero)));
+        wasm_v128_store(out + i, wasm_v128_or(wasm_v128_or(pos, neg), wasm_v128_and(v, keep)));
+      }
+      break;
+    case UN_SILU:
+      for (; i + 4 <= n; i += 4) {
+        v128_t v = wasm_v128_load(x + i);
+        v128_t e = v_exp(wasm_f32x4_neg(v));
+        wasm_v128_store(out + i, wasm_f32x4_div(v, wasm_f32x4_add(one, e)));
+      }
+      break;
+    case UN_EXP2:
+    default: break; /* log, tanh, sin, pow, ...: libm accuracy matters more than speed here */
   }
   return i;
 }
@@ -174,6 +254,35 @@ static inline float unary_derivative(int kind, float dy, float x, float y, float
       float left = 0.5f * x, right = 1.0f + t;
       float dinner = k * (1.0f + 3.0f * c * x * x);
       return dy * (0.5f * right + left * (1.0f - t * t) * dinner);
+    }
+    case UN_SIN: return dy * cosf(x);
+    case UN_COS: return dy * -sinf(x);
+    case UN_TAN: return dy * (1.0f + y * y);
+    case UN_ASIN: return dy / sqrtf(1.0f - x * x);
+    case UN_ACOS: return -dy / sqrtf(1.0f - x * x);
+    case UN_ATAN: return dy / (x * x + 1.0f);
+    case UN_SINH: return dy * coshf(x);
+    case UN_COSH: return dy * sinhf(x);
+    case UN_ASINH: return dy / sqrtf(x * x + 1.0f);
+    case UN_ACOSH: return dy / sqrtf((x - 1.0f) * (x + 1.0f));
+    case UN_ATANH: return dy / (1.0f - x * x);
+    case UN_LOG1P: return dy / (x + 1.0f);
+    case UN_EXPM1: return dy * (y + 1.0f);
+    case UN_LOG2: return dy / (x * 0.693147180559945309f);
+    case UN_LOG10: return dy / (x * 2.302585092994045684f);
+    case UN_EXP2: return dy * y * 0.693147180559945309f;
+    case UN_RSQRT: return -0.5f * dy * y * y * y; /* d(x^-1/2) = -x^-3/2 / 2 */
+    case UN_SIGN: case UN_FLOOR: case UN_CEIL: case UN_ROUND: case UN_TRUNC: return 0.0f;
+    case UN_FRAC: return dy;
+    case UN_RECIPROCAL: return dy * -(y * y);
+    case UN_ERF: return dy * 1.12837916709551257f * expf(-x * x);
+    case UN_SILU: {
+      float s = 1.0f / (1.0f + expf(-x));
+      return dy * s * (1.0f + x * (1.0f - s));
+    }
+    case UN_SOFTPLUS: {
+      float z = expf(x);
+      return x > 20.0f ? dy : dy * z / (z + 1.0f);
     }
     default: return x > 0.0f ? dy : (x < 0.0f ? -dy : 0.0f);
   }
@@ -213,4 +322,32 @@ void axpy_f32(float* y, float alpha, const float* x, int64_t n) {
   }
 #endif
   for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+static inline float clamp_one(float x, float lo, float hi) {
+  float v = x < lo ? lo : x; /* NaN compares false: it passes through both */
+  return v > hi ? hi : v;
+}
+
+void clamp_f32_scalar(float* out, const float* x, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) out[i] = clamp_one(x[i], lo, hi);
+}
+
+void clamp_f32(float* out, const float* x, int64_t n, float lo, float hi) {
+  int64_t i = 0;
+#ifdef __wasm_simd128__
+  if (KERNEL_USE_SIMD) {
+    const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+    for (; i + 4 <= n; i += 4) { /* select, as the scalar reference: pmin/pmax would reorder NaN */
+      v128_t v = wasm_v128_load(x + i);
+      v = wasm_v128_bitselect(vlo, v, wasm_f32x4_lt(v, vlo));
+      wasm_v128_store(out + i, wasm_v128_bitselect(vhi, v, wasm_f32x4_gt(v, vhi)));
+    }
+  }
+#endif
+  clamp_f32_scalar(out + i, x + i, n - i, lo, hi);
+}
+
+void clamp_backward_f32(float* dx, const float* dy, const float* x, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; i++) dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.0f;
 }

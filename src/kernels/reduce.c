@@ -94,3 +94,21 @@ void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_
       if (idx) idx[o * inner + i] = arg;
     }
 }
+
+void min_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner) {
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t i = 0; i < inner; i++) {
+      const float* src = x + o * D * inner + i;
+      float best = src[0];
+      int32_t arg = 0;
+      for (int64_t d = 1; d < D && best == best; d++) {
+        float v = src[d * inner];
+        if (v < best || v != v) {
+          best = v;
+          arg = (int32_t)d;
+        }
+      }
+      out[o * inner + i] = best;
+      if (idx) idx[o * inner + i] = arg;
+    }
+}

@@ -17,5 +17,7 @@ void sum_dim_f32_scalar(float* out, const float* x, int64_t outer, int64_t D, in
 
 /* out, idx (outer, inner) = max and first argmax over D; NaN wins, as in PyTorch. D >= 1. */
 void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner);
+/* The same with the minimum (NaN still wins). */
+void min_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner);
 
 #endif

@@ -1,6 +1,8 @@
-/* arith.c: add, sub, mul, div (tensor-tensor with PyTorch broadcasting, and with a scalar),
- * and the comparisons eq / gt / lt / ne / ge / le. Integer tensors are computed in float32
+/* arith.c: add, sub, mul, div, pow, maximum, minimum (tensor-tensor with PyTorch
+ * broadcasting, and with a scalar), where(cond, a, b), and the comparisons eq / gt / lt / ne /
+ * ge / le. Integer tensors are computed in float32
  * and cast back, except that true division always gives float32, as in PyTorch. */
+#include <math.h>
 #include <string.h>
 
 #include "../core/error.h"
@@ -108,7 +110,7 @@ static Tensor* maybe_back_to_int(Tensor* out, int dtype) {
 }
 
 static int result_dtype(int kind, const Tensor* a, const Tensor* b) {
-  if (kind == BIN_DIV || a->dtype == K_FLOAT32 || (b && b->dtype == K_FLOAT32)) return K_FLOAT32;
+  if (kind == BIN_DIV || (kind == BIN_POW && !b) || a->dtype == K_FLOAT32 || (b && b->dtype == K_FLOAT32)) return K_FLOAT32;
   return K_INT64;
 }
 
@@ -129,10 +131,11 @@ Tensor* op_binary(int kind, Tensor* a, Tensor* b, const char* name) {
   if (!out || dtype != K_FLOAT32) return out;
   Node* node;
   Tensor* inputs[2] = {a, b};
-  if (autograd_record(out, OP_ADD + kind, 2, inputs, &node) != K_OK) {
+  if (autograd_record(out, kind <= BIN_DIV ? OP_ADD + kind : OP_BINARY_MATH, 2, inputs, &node) != K_OK) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->i[0] = kind;
   return out;
 }
 
@@ -183,9 +186,63 @@ static Tensor* combine(int kind, const Tensor* g, const Tensor* x) {
   return out;
 }
 
+/* Full-size (g's shape) gradients of pow / maximum / minimum for a and b; ga or gb NULL when
+ * not wanted. */
+typedef struct MathGradCtx {
+  int kind;
+  const float *a, *b, *g;
+  float *ga, *gb;
+} MathGradCtx;
+
+static void math_grad_row(void* p, int64_t r, int64_t aoff, int as, int64_t boff, int bs, int64_t n) {
+  MathGradCtx* c = p;
+  const float *a = c->a + aoff, *b = c->b + boff, *g = c->g + r * n;
+  float *ga = c->ga ? c->ga + r * n : NULL, *gb = c->gb ? c->gb + r * n : NULL;
+  for (int64_t i = 0; i < n; i++) {
+    float x = a[i * as], y = b[i * bs], d = g[i];
+    if (c->kind == BIN_POW) { /* PyTorch's pow_backward_self / pow_backward_exponent */
+      if (ga) ga[i] = y == 0.0f ? 0.0f : d * y * powf(x, y - 1.0f);
+      if (gb) gb[i] = x == 0.0f && y >= 0.0f ? 0.0f : d * (powf(x, y) * logf(x));
+    } else { /* maximum / minimum: ties split the gradient, as PyTorch */
+      int a_loses = c->kind == BIN_MAX ? x < y : x > y;
+      int b_loses = c->kind == BIN_MAX ? x > y : x < y;
+      float share = x == y ? d * 0.5f : d;
+      if (ga) ga[i] = a_loses ? 0.0f : share;
+      if (gb) gb[i] = b_loses ? 0.0f : share;
+    }
+  }
+}
+
+static int math_backward(Node* n, const Tensor* g, Tensor** gi) {
+  Tensor *a = n->inputs[0], *b = n->inputs[1];
+  Tensor* ga = a->requires_grad ? tensor_new_like(g, "backward") : NULL;
+  Tensor* gb = b->requires_grad ? tensor_new_like(g, "backward") : NULL;
+  if ((a->requires_grad && !ga) || (b->requires_grad && !gb)) {
+    if (ga) tensor_release(ga);
+    return k_last_status();
+  }
+  MathGradCtx ctx = {n->i[0], tensor_f32(a), tensor_f32(b), tensor_f32(g), ga ? tensor_f32(ga) : NULL,
+                     gb ? tensor_f32(gb) : NULL};
+  int64_t astr[K_MAX_DIMS], bstr[K_MAX_DIMS];
+  broadcast_strides(a->shape, a->ndim, g->shape, g->ndim, astr);
+  broadcast_strides(b->shape, b->ndim, g->shape, g->ndim, bstr);
+  for_each_row(g->ndim, g->shape, astr, bstr, math_grad_row, &ctx);
+  if (ga && !(ga = reduce_to(ga, a))) {
+    if (gb) tensor_release(gb);
+    return k_last_status();
+  }
+  if (gb && !(gb = reduce_to(gb, b))) {
+    if (ga) tensor_release(ga);
+    return k_last_status();
+  }
+  gi[0] = ga;
+  gi[1] = gb;
+  return K_OK;
+}
+
 int binary_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor *a = n->inputs[0], *b = n->inputs[1];
-  int kind = n->op - OP_ADD;
+  int kind = n->i[0];
   Tensor *ga = NULL, *gb = NULL;
   if (a->dtype != K_FLOAT32 || b->dtype != K_FLOAT32) { /* an integer operand: differentiate on float copies */
     Tensor *fa = as_float(a, "backward"), *fb = fa ? as_float(b, "backward") : NULL;
@@ -202,6 +259,7 @@ int binary_backward(Node* n, const Tensor* g, Tensor** gi) {
     if (fb) tensor_release(fb);
     return status == K_ERR_OOM ? k_last_status() : status;
   }
+  if (kind > BIN_DIV) return math_backward(n, g, gi);
   if (a->requires_grad) {
     if (kind == BIN_ADD || kind == BIN_SUB) {
       ga = tensor_new_like(g, "backward");
@@ -278,6 +336,9 @@ int scalar_backward(Node* n, const Tensor* g, Tensor** gi) {
       else memcpy(dst, src, (size_t)count * 4);
       break;
     case BIN_MUL: binary_f32(BIN_MUL, dst, src, 1, &s, 0, count); break;
+    case BIN_POW: /* s ** x (scalar_first; x ** s is the unary pow): PyTorch's pow_backward_exponent */
+      for (int64_t i = 0; i < count; i++) dst[i] = s == 0.0f && x[i] >= 0.0f ? 0.0f : src[i] * (powf(s, x[i]) * logf(s));
+      break;
     default:
       if (!scalar_first) binary_f32(BIN_DIV, dst, src, 1, &s, 0, count);
       else /* d(s/x)/dx = -s / x^2 */
@@ -308,4 +369,83 @@ Tensor* op_compare_scalar(int kind, Tensor* a, float s, const char* name) {
   if (out) compare_f32(kind, tensor_i32(out), tensor_f32(fa), 1, &s, 0, a->numel);
   if (fa) tensor_release(fa);
   return out;
+}
+
+/* where(cond, a, b): a where cond is true, else b, all three broadcast together. a and b are
+ * float32 unless both are integers. */
+Tensor* op_where(Tensor* cond, Tensor* a, Tensor* b, const char* name) {
+  int32_t ab[K_MAX_DIMS], oshape[K_MAX_DIMS];
+  int nab = broadcast_shape(a, b, ab, name);
+  if (nab < 0) return NULL;
+  Tensor view = *a; /* only shape fields are read by broadcast_shape */
+  view.ndim = nab;
+  memcpy(view.shape, ab, sizeof ab);
+  int nd = broadcast_shape(cond, &view, oshape, name);
+  if (nd < 0) return NULL;
+  int floats = a->dtype == K_FLOAT32 || b->dtype == K_FLOAT32;
+  Tensor *fa = floats ? as_float(a, name) : a, *fb = floats && fa ? as_float(b, name) : b;
+  Tensor* out = fa && fb ? tensor_new(floats ? K_FLOAT32 : K_INT64, nd, oshape, name) : NULL;
+  if (out) {
+    int64_t cs[K_MAX_DIMS], as[K_MAX_DIMS], bs[K_MAX_DIMS];
+    broadcast_strides(cond->shape, cond->ndim, oshape, nd, cs);
+    broadcast_strides(a->shape, a->ndim, oshape, nd, as);
+    broadcast_strides(b->shape, b->ndim, oshape, nd, bs);
+    const int32_t *c = tensor_i32(cond), *pa = tensor_i32(fa), *pb = tensor_i32(fb); /* 32-bit words */
+    int32_t* po = tensor_i32(out);
+    int32_t idx[K_MAX_DIMS] = {0};
+    int64_t co = 0, ao = 0, bo = 0;
+    for (int64_t i = 0; i < out->numel; i++) {
+      po[i] = c[co] ? pa[ao] : pb[bo];
+      for (int d = nd - 1; d >= 0; d--) {
+        idx[d]++;
+        co += cs[d], ao += as[d], bo += bs[d];
+        if (idx[d] < oshape[d]) break;
+        co -= cs[d] * idx[d], ao -= as[d] * idx[d], bo -= bs[d] * idx[d];
+        idx[d] = 0;
+      }
+    }
+  }
+  if (floats) {
+    if (fa) tensor_release(fa);
+    if (fb) tensor_release(fb);
+  }
+  if (!out || !floats) return out;
+  Node* node;
+  Tensor* inputs[3] = {a, b, cond};
+  if (autograd_record(out, OP_WHERE, 3, inputs, &node) != K_OK) {
+    tensor_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+int where_backward(Node* n, const Tensor* g, Tensor** gi) {
+  Tensor *a = n->inputs[0], *b = n->inputs[1], *cond = n->inputs[2];
+  int64_t cs[K_MAX_DIMS];
+  broadcast_strides(cond->shape, cond->ndim, g->shape, g->ndim, cs);
+  for (int side = 0; side < 2; side++) {
+    Tensor* t = side ? b : a;
+    if (!t->requires_grad) continue;
+    Tensor* full = tensor_new_like(g, "backward");
+    if (!full) goto fail;
+    int32_t idx[K_MAX_DIMS] = {0};
+    int64_t co = 0;
+    for (int64_t i = 0; i < g->numel; i++) {
+      int take = tensor_i32(cond)[co] ? !side : side;
+      tensor_f32(full)[i] = take ? tensor_f32(g)[i] : 0.0f;
+      for (int d = g->ndim - 1; d >= 0; d--) {
+        idx[d]++;
+        co += cs[d];
+        if (idx[d] < g->shape[d]) break;
+        co -= cs[d] * idx[d];
+        idx[d] = 0;
+      }
+    }
+    if (!(gi[side] = reduce_to(full, t))) goto fail;
+  }
+  return K_OK;
+fail:
+  if (gi[0]) tensor_release(gi[0]);
+  gi[0] = NULL;
+  return k_last_status();
 }

@@ -28,6 +28,14 @@ const OpInfo op_table[] = {
     [OP_INDEX_SELECT] = {"index_select", index_select_backward},
     [OP_NARROW] = {"narrow", narrow_backward},
     [OP_CAT] = {"cat", cat_backward},
+    /* math-ops */
+    [OP_BINARY_MATH] = {"pow / maximum / minimum", binary_backward},
+    [OP_CLAMP] = {"clamp", clamp_backward},
+    [OP_WHERE] = {"where", where_backward},
+    [OP_SORT] = {"sort", sort_backward},
+    [OP_NORM] = {"norm", norm_backward},
+    [OP_VAR] = {"var", var_backward},
+    [OP_PROD] = {"prod", prod_backward},
 };
 
 const int op_count = (int)(sizeof op_table / sizeof op_table[0]);

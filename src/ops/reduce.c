@@ -1,5 +1,5 @@
-/* reduce.c: sum / mean (over everything or one dim, keepdim), max / argmax over a dim and
- * over everything. A dim reduction views the input as (outer, D, inner). */
+/* reduce.c: sum / mean (over everything or one dim, keepdim), max / min / argmax / argmin
+ * over a dim and over everything. A dim reduction views the input as (outer, D, inner). */
 #include <math.h>
 #include <string.h>
 
@@ -103,7 +103,7 @@ static int check_nonempty(const Tensor* a, int64_t D, const char* name) {
   return K_OK;
 }
 
-Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name) {
+static Tensor* extreme_dim(Tensor* a, int dim, int keepdim, Tensor** indices, int largest, const char* name) {
   if ((dim = wrap_dim(dim, a->ndim, name)) < 0) return NULL;
   int64_t outer, D, inner;
   split_at_dim(a, dim, &outer, &D, &inner);
@@ -118,7 +118,7 @@ Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char
   }
   Tensor* out = tensor_new(K_FLOAT32, nd, shape, name);
   Tensor* idx = out ? tensor_new(K_INT64, nd, shape, name) : NULL;
-  if (idx) max_dim_f32(tensor_f32(out), tensor_i32(idx), tensor_f32(fa), outer, D, inner);
+  if (idx) (largest ? max_dim_f32 : min_dim_f32)(tensor_f32(out), tensor_i32(idx), tensor_f32(fa), outer, D, inner);
   if (fa != a) tensor_release(fa);
   if (!idx) {
     if (out) tensor_release(out);
@@ -136,11 +136,48 @@ Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char
   }
   if (node) {
     node->i[0] = dim;
+    node->i[1] = largest;
     node_save(node, 0, idx);
   }
   if (indices) *indices = idx;
   else tensor_release(idx);
   return out;
+}
+
+Tensor* op_max_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name) {
+  return extreme_dim(a, dim, keepdim, indices, 1, name);
+}
+
+Tensor* op_min_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name) {
+  return extreme_dim(a, dim, keepdim, indices, 0, name);
+}
+
+/* min() / max() over everything: MinBackward1 / MaxBackward1 in PyTorch (i[2] marks it). */
+Tensor* op_extreme_all(Tensor* a, int largest, const char* name) {
+  Tensor* flat = op_reshape(a, 1, (int32_t[]){(int32_t)a->numel}, name);
+  if (!flat) return NULL;
+  Tensor* out = extreme_dim(flat, 0, 0, NULL, largest, name);
+  tensor_release(flat);
+  if (out && out->grad_fn) out->grad_fn->i[2] = 1;
+  return out;
+}
+
+/* argmax / argmin: the indices of max / min without recording a graph. */
+Tensor* op_arg_extreme(Tensor* a, int dim, int keepdim, int largest, const char* name) {
+  Tensor* idx = NULL;
+  int saved = autograd_enabled();
+  autograd_set_enabled(0);
+  Tensor* values;
+  if (dim == DIM_ALL) {
+    Tensor* flat = op_reshape(a, 1, (int32_t[]){(int32_t)a->numel}, name);
+    values = flat ? extreme_dim(flat, 0, 0, &idx, largest, name) : NULL;
+    if (flat) tensor_release(flat);
+  } else {
+    values = extreme_dim(a, dim, keepdim, &idx, largest, name);
+  }
+  autograd_set_enabled(saved);
+  if (values) tensor_release(values);
+  return values ? idx : NULL;
 }
 
 int max_dim_backward(Node* n, const Tensor* g, Tensor** gi) {
@@ -157,27 +194,8 @@ int max_dim_backward(Node* n, const Tensor* g, Tensor** gi) {
   return K_OK;
 }
 
-Tensor* op_max_all(Tensor* a, const char* name) {
-  Tensor* flat = op_reshape(a, 1, (int32_t[]){(int32_t)a->numel}, name);
-  if (!flat) return NULL;
-  Tensor* out = op_max_dim(flat, 0, 0, NULL, name);
-  tensor_release(flat);
-  return out;
-}
+Tensor* op_max_all(Tensor* a, const char* name) { return op_extreme_all(a, 1, name); }
 
 Tensor* op_argmax(Tensor* a, int dim, int keepdim, const char* name) {
-  Tensor* idx = NULL;
-  int saved = autograd_enabled();
-  autograd_set_enabled(0);
-  Tensor* values;
-  if (dim == DIM_ALL) {
-    Tensor* flat = op_reshape(a, 1, (int32_t[]){(int32_t)a->numel}, name);
-    values = flat ? op_max_dim(flat, 0, 0, &idx, name) : NULL;
-    if (flat) tensor_release(flat);
-  } else {
-    values = op_max_dim(a, dim, keepdim, &idx, name);
-  }
-  autograd_set_enabled(saved);
-  if (values) tensor_release(values);
-  return values ? idx : NULL;
+  return op_arg_extreme(a, dim, keepdim, 1, name);
 }
