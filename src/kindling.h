@@ -74,6 +74,10 @@ KAPI int32_t k_softmax(int32_t a, int32_t dim, int32_t log);
  * dim 0x7fff: all. Range factories as ATen's kernels. --------------------------------- */
 KAPI const char* k_unary_name(int32_t kind);       /* NULL past the last kind */
 KAPI const char* k_binary_name(int32_t kind);
+/* grad_fn: PyTorch's name of the node reached from h's grad_fn along the next_functions
+ * indices in scratch[0..depth); writes its next_functions to scratch: [count, then 1 for a
+ * node or 0 for None each]. NULL (status set) for a leaf or a path that leads nowhere. */
+KAPI const char* k_grad_fn(int32_t h, int32_t depth);
 KAPI int32_t k_clamp(int32_t a, double lo, double hi);
 KAPI int32_t k_where(int32_t cond, int32_t a, int32_t b);
 KAPI int32_t k_min_dim(int32_t a, int32_t dim, int32_t keepdim);

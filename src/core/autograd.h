@@ -32,7 +32,22 @@ typedef int (*BackwardFn)(Node* node, const Tensor* grad_out, Tensor** grad_in);
 typedef struct OpInfo {
   const char* name;
   BackwardFn backward;
+  const char* grad_fn; /* PyTorch's node name (2.x); ops whose name depends on their arguments
+                          are resolved by grad_fn_name() in op_table.c */
 } OpInfo;
+
+/* One edge of a node's next_functions as PyTorch lists them: the input tensor t (NULL: None),
+ * reached through a node PyTorch has and kindling fuses away when via is not NULL (the
+ * TBackward0 of Linear's weight, the LogSoftmaxBackward0 inside cross_entropy). */
+typedef struct GradEdge {
+  Tensor* t;
+  const char* via;
+} GradEdge;
+#define K_MAX_EDGES 4
+
+/* PyTorch's name of the node (AddmmBackward0, ...) and its next_functions edges. */
+const char* grad_fn_name(const Node* node);
+int grad_fn_edges(const Node* node, GradEdge* edges);
 
 extern const OpInfo op_table[];
 extern const int op_count;

@@ -28,6 +28,9 @@ const ALIASES = { arcsin: 'asin', arccos: 'acos', arctan: 'atan', arcsinh: 'asin
   fix: 'trunc', sgn: 'sign', absolute: 'abs', negative: 'neg', clip: 'clamp', greater: 'gt', less: 'lt',
   greater_equal: 'ge', less_equal: 'le', not_equal: 'ne' };
 
+/** One of the core's unary kernels by name (nn.functional's silu, softplus). */
+export const unary = (name, t, p = 0) => wrap(k.k_unary(UN[name], t.handle, p));
+
 function isTensor(x) { return x instanceof Tensor; }
 
 /** A number or boolean operand as a 0-d tensor of PyTorch's dtype for a Python scalar. */

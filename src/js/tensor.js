@@ -4,6 +4,7 @@
 import { check, f32, i32, k, raise, scratch, writeInts, SCRATCH } from './core.js';
 import { DTYPES, dtypeCode } from './dtype.js';
 import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
+import { GradFn } from './grad_fn.js';
 import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
 
 const BIN = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -57,7 +58,8 @@ export class Tensor {
   numel() { return this._shape.reduce((a, b) => a * b, 1); }
   get dtype() { return DTYPES[this._dtype]; }
   get is_leaf() { check(k.k_info(this.handle, SCRATCH)); return scratch()[9] === 1; }
-  get grad_fn() { check(k.k_info(this.handle, SCRATCH)); return scratch()[11] ? { name: 'Backward' } : null; }
+  /** The node that made this tensor (PyTorch's names, next_functions), null for a leaf. */
+  get grad_fn() { check(k.k_info(this.handle, SCRATCH)); return scratch()[11] ? new GradFn(this) : null; }
   get requires_grad() { check(k.k_info(this.handle, SCRATCH)); return scratch()[8] === 1; }
   set requires_grad(on) { this.requires_grad_(on); }
 
@@ -373,6 +375,6 @@ export function formatTensor(t) {
   };
   const body = render(0, 0, 7);
   const extras = [];
-  if (t.requires_grad) extras.push(t.is_leaf ? 'requires_grad=True' : 'grad_fn=<Backward>');
+  if (t.requires_grad) extras.push(t.is_leaf ? 'requires_grad=True' : `grad_fn=<${t.grad_fn.name()}>`);
   return `tensor(${body}${extras.length ? ', ' + extras.join(', ') : ''})`;
 }

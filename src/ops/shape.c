@@ -149,7 +149,9 @@ Tensor* op_transpose(Tensor* a, int d0, int d1, const char* name) {
   for (int i = 0; i < a->ndim; i++) perm[i] = i;
   perm[d0] = d1;
   perm[d1] = d0;
-  return op_permute(a, perm, name);
+  Tensor* out = op_permute(a, perm, name);
+  if (out && out->grad_fn) out->grad_fn->i[11] = 1; /* TransposeBackward0 */
+  return out;
 }
 
 Tensor* op_expand(Tensor* a, int ndim, const int32_t* shape, const char* name) {

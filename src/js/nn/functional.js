@@ -5,6 +5,7 @@ import { bind, pair } from '../args.js';
 import { k, scratch, writeInts } from '../core.js';
 import { checkInt, showValue, typeError } from '../errors.js';
 import { Tensor, wrap } from '../tensor.js';
+import { unary, where as torchWhere } from '../math.js';
 
 const UN = { leaky_relu: 8, elu: 10, gelu: 11, gelu_tanh: 12 };
 
@@ -183,6 +184,21 @@ export function gelu(...args) {
   if (a.approximate !== 'none' && a.approximate !== 'tanh')
     throw new TypeError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(a.approximate)}`);
   return wrap(k.k_unary(a.approximate === 'tanh' ? UN.gelu_tanh : UN.gelu, tensorArg('gelu', 'input', a.input).handle, 0));
+}
+export function silu(...args) {
+  const a = bind('silu', args, [['input'], ['inplace', false]]);
+  if (a.inplace !== false) throw new TypeError('silu: inplace=True is not supported');
+  return unary('silu', tensorArg('silu', 'input', a.input));
+}
+/** softplus(x) = log(1 + exp(beta x)) / beta, linear above threshold (one kernel for the defaults). */
+export function softplus(...args) {
+  const a = bind('softplus', args, [['input'], ['beta', 1], ['threshold', 20]]);
+  const x = tensorArg('softplus', 'input', a.input);
+  for (const name of ['beta', 'threshold'])
+    if (typeof a[name] !== 'number') throw typeError('softplus', `a number for ${name}`, a[name]);
+  if (a.beta === 1 && a.threshold === 20) return unary('softplus', x);
+  const bx = x.mul(a.beta);
+  return torchWhere(bx.gt(a.threshold), x, bx.exp().log1p().div(a.beta));
 }
 
 const warnedImplicitDim = new Set();
