@@ -83,7 +83,7 @@ KAPI int32_t k_where(int32_t cond, int32_t a, int32_t b);
 KAPI int32_t k_min_dim(int32_t a, int32_t dim, int32_t keepdim);
 KAPI int32_t k_min_all(int32_t a);
 KAPI int32_t k_argmin(int32_t a, int32_t dim, int32_t keepdim);
-KAPI int32_t k_sort(int32_t a, int32_t dim, int32_t descending);
+KAPI int32_t k_sort(int32_t a, int32_t dim, int32_t descending, int32_t stable); /* always stable */
 KAPI int32_t k_topk(int32_t a, int32_t k, int32_t dim, int32_t largest);
 KAPI int32_t k_norm(int32_t a, double p, int32_t dim, int32_t keepdim);
 KAPI int32_t k_var(int32_t a, int32_t dim, double correction, int32_t keepdim, int32_t take_sqrt);

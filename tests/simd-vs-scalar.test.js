@@ -151,6 +151,36 @@ test('SIMD vs scalar: unary', async (t) => {
   });
 });
 
+test('SIMD vs scalar: math-ops pointwise, maximum / minimum, clamp', async (t) => {
+  // rounding, sign, reciprocal and rsqrt are correctly rounded IEEE ops in both paths: bit-exact
+  const exact = [
+    ['floor', (a) => a.mul(3).floor()], ['ceil', (a) => a.mul(3).ceil()], ['trunc', (a) => a.mul(3).trunc()],
+    ['round (half to even)', (a) => a.mul(4).round()], ['frac', (a) => a.mul(3).frac()], ['sign', (a) => a.sign()],
+    ['reciprocal', (a) => a.reciprocal(), divisor], ['rsqrt', (a) => a.rsqrt(), positive],
+    ['clamp(-0.5, 0.5)', (a) => a.clamp(-0.5, 0.5)], ['clamp(min=0)', (a) => a.clamp({ min: 0 })],
+  ];
+  for (const [name, fn, domain] of exact)
+    await perSize(t, 'math-ops', `${name} [n]`, (n) => [[n]], fn, { domains: [domain] });
+  await perSize(t, 'math-ops', 'silu [n]', (n) => [[n]], (a) => torch.F.silu(a), { tol: { out: VEXP, 'grad 0': EXACT } });
+  for (const op of ['maximum', 'minimum']) {
+    await perSize(t, 'math-ops', `${op} [n] & [n]`, (n) => [[n], [n]], (a, b) => a[op](b));
+    await perSize(t, 'math-ops', `${op} [3,n] & [n]`, (n) => [[3, n], [n]], (a, b) => a[op](b));
+    await perSize(t, 'math-ops', `${op} 0-d & [n]`, (n) => [[], [n]], (a, b) => a[op](b));
+  }
+  await t.test('maximum / minimum / clamp with NaN and signed zeros: as the scalar reference', () => {
+    const a = torch.tensor(Float32Array.from([NaN, 1, -0, 0, 2, NaN, -3, 5, 0, -0, 7, NaN]));
+    const b = torch.tensor(Float32Array.from([1, NaN, 0, -0, 2, NaN, 4, -5, 0, -0, -7, 3]));
+    for (const fn of [(x, y) => x.maximum(y), (x, y) => x.minimum(y), (x) => x.clamp(-1, 1)]) {
+      const [simd, scalar] = both(() => fn(a, b).toTypedArray());
+      assertExact(new Int32Array(simd.buffer), new Int32Array(scalar.buffer).map((v, i) => (Number.isNaN(scalar[i]) ? new Int32Array(simd.buffer)[i] : v)),
+        { label: 'bits (NaN payloads aside)' });
+      assert.deepEqual([...simd].map(Number.isNaN), [...scalar].map(Number.isNaN), 'NaN positions');
+    }
+    a.dispose();
+    b.dispose();
+  });
+});
+
 test('SIMD vs scalar: sum / mean', async (t) => {
   await perSize(t, 'sum', 'sum() [n]', (n) => [[n]], (a) => a.sum());
   await perSize(t, 'sum', 'sum(1) [3,n]', (n) => [[3, n]], (a) => a.sum(1));

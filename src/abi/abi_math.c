@@ -60,10 +60,11 @@ int32_t k_argmin(int32_t a, int32_t dim, int32_t keepdim) {
   return handle_new(op_arg_extreme(ta, dim, keepdim, 0, "argmin"));
 }
 
-int32_t k_sort(int32_t a, int32_t dim, int32_t descending) {
+int32_t k_sort(int32_t a, int32_t dim, int32_t descending, int32_t stable) {
   ARG(ta, a, "sort", "input");
   Tensor* indices = NULL;
   Tensor* values = op_sort(ta, dim, descending, &indices, "sort");
+  if (values && values->grad_fn && stable) values->grad_fn->i[1] = 2; /* sort(stable=...): SortBackward1 */
   return pair_out(values, indices);
 }
 

@@ -3,7 +3,7 @@
 // and next_functions as [[node | null, 0], ...]. A node is the tensor that produced it
 // plus a path of next_functions indices; the core walks the graph (src/abi/abi_grad_fn.c),
 // so the names come from its op table. After backward() releases the graph, a node keeps
-// its name but its next_functions read null, where PyTorch still shows the edges.
+// its name but its next_functions are empty, where PyTorch still shows the edges.
 import { cString, k, raise, writeInts } from './core.js';
 
 export class GradFn {

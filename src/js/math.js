@@ -161,13 +161,14 @@ const methods = {
 
   /** sort(dim = -1, descending = false, {stable}) -> [values, indices]; always stable here. */
   sort(dim, descending) {
-    let stable = false;
-    if (isOptions(dim)) ({ dim, descending, stable } = parseOptions('sort', dim, { dim: -1, descending: false, stable: false }));
-    else if (isOptions(descending)) ({ descending, stable } = parseOptions('sort', descending, { descending: false, stable: false }));
+    let stable;
+    if (isOptions(dim)) ({ dim, descending, stable } = parseOptions('sort', dim, { dim: -1, descending: false, stable: undefined }));
+    else if (isOptions(descending)) ({ descending, stable } = parseOptions('sort', descending, { descending: false, stable: undefined }));
     dim ??= -1;
     checkBool('sort', 'descending', descending ?? false);
-    checkBool('sort', 'stable', stable ?? false);
-    return valuesIndices(k.k_sort(this.handle, this._dim('sort', dim), descending ? 1 : 0));
+    if (stable !== undefined) checkBool('sort', 'stable', stable);
+    // always stable; PyTorch names the stable= overload's node SortBackward1
+    return valuesIndices(k.k_sort(this.handle, this._dim('sort', dim), descending ? 1 : 0, stable === undefined ? 0 : 1));
   },
   argsort(dim, descending) {
     const [values, indices] = this.sort(...[dim, descending].filter((x) => x !== undefined));

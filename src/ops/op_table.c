@@ -103,7 +103,7 @@ const char* grad_fn_name(const Node* n) {
     }
     case OP_LOSS: return loss_name(n);
     case OP_BINARY_MATH: return n->i[0] == BIN_MAX ? "MaximumBackward0" : n->i[0] == BIN_MIN ? "MinimumBackward0" : "PowBackward1";
-    case OP_SORT: return n->i[1] ? "TopkBackward0" : "SortBackward0";
+    case OP_SORT: return n->i[1] == 1 ? "TopkBackward0" : n->i[1] == 2 ? "SortBackward1" : "SortBackward0";
     case OP_VAR: return n->f[1] != 0 ? "StdBackward0" : "VarBackward0";
     case OP_PROD: return n->i[0] == DIM_ALL ? "ProdBackward0" : "ProdBackward1";
     default: return n->op >= 0 && n->op < op_count && op_table[n->op].grad_fn ? op_table[n->op].grad_fn : "Backward";
@@ -126,6 +126,12 @@ int grad_fn_edges(const Node* n, GradEdge* e) {
     case OP_DROPOUT: e[0] = (GradEdge){in[0], NULL}, e[1] = (GradEdge){NULL, NULL}; return 2;
     case OP_WHERE: e[0] = (GradEdge){in[0], NULL}, e[1] = (GradEdge){in[1], NULL}; return 2;
     case OP_INDEX_SELECT: e[0] = (GradEdge){in[0], NULL}; return 1;
+    case OP_MAX_DIM: /* max() / min() of everything run on a flat view: PyTorch has no view node */
+      if (n->i[2] && in[0] && in[0]->grad_fn && in[0]->grad_fn->op == OP_VIEW && !in[0]->grad_fn->released) {
+        e[0] = (GradEdge){in[0]->grad_fn->inputs[0], NULL};
+        return 1;
+      }
+      break;
     case OP_LINEAR:
       if (in[0] && in[0]->ndim == 2) {
         int k = 0;
