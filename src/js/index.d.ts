@@ -10,12 +10,24 @@ export type TensorLike = Tensor | number;
 
 export interface FactoryOptions { dtype?: DTypeLike; requires_grad?: boolean; device?: 'cpu'; }
 
+/** PyTorch's (values, indices) named tuple: destructure as [values, indices] or read the fields. */
+export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+export interface VarianceOptions { dim?: number | number[] | null; unbiased?: boolean; correction?: number; keepdim?: boolean }
+
+/** An autograd node: name() is PyTorch's ('AddmmBackward0', 'torch::autograd::AccumulateGrad'). */
+export declare class GradFn {
+  name(): string;
+  readonly next_functions: Array<[GradFn | null, number]>;
+  toString(): string;
+}
+
 export declare class Tensor {
   readonly shape: Shape;
   readonly ndim: number;
   readonly dtype: DType;
   readonly is_leaf: boolean;
-  readonly grad_fn: { name: string } | null;
+  /** The autograd node that made this tensor (PyTorch's names), null for a leaf. */
+  readonly grad_fn: GradFn | null;
   readonly is_disposed: boolean;
   requires_grad: boolean;
   grad: Tensor | null;
@@ -59,8 +71,43 @@ export declare class Tensor {
   sigmoid(): Tensor;
   tanh(): Tensor;
   leaky_relu(negative_slope?: number): Tensor;
-  pow(exponent: number): Tensor;
+  pow(exponent: number | Tensor): Tensor;
   square(): Tensor;
+  // math-ops: torch's pointwise functions
+  sin(): Tensor; cos(): Tensor; tan(): Tensor; asin(): Tensor; acos(): Tensor; atan(): Tensor;
+  sinh(): Tensor; cosh(): Tensor; asinh(): Tensor; acosh(): Tensor; atanh(): Tensor;
+  arcsin(): Tensor; arccos(): Tensor; arctan(): Tensor; arcsinh(): Tensor; arccosh(): Tensor; arctanh(): Tensor;
+  log1p(): Tensor; expm1(): Tensor; log2(): Tensor; log10(): Tensor; exp2(): Tensor; rsqrt(): Tensor;
+  sign(): Tensor; sgn(): Tensor; floor(): Tensor; ceil(): Tensor; trunc(): Tensor; fix(): Tensor; frac(): Tensor;
+  round(decimals?: number | { decimals?: number }): Tensor;
+  reciprocal(): Tensor; erf(): Tensor; absolute(): Tensor; negative(): Tensor;
+  maximum(other: Tensor): Tensor;
+  minimum(other: Tensor): Tensor;
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+  clamp(options: { min?: number | Tensor | null; max?: number | Tensor | null }): Tensor;
+  clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+  clamp_min(min: number | Tensor): Tensor;
+  clamp_max(max: number | Tensor): Tensor;
+  where(condition: Tensor, other: Tensor | number): Tensor;
+  greater(other: TensorLike): Tensor; less(other: TensorLike): Tensor; greater_equal(other: TensorLike): Tensor;
+  less_equal(other: TensorLike): Tensor; not_equal(other: TensorLike): Tensor;
+  min(): Tensor;
+  min(other: Tensor): Tensor;
+  min(dim: number, keepdim?: boolean): ValuesIndices;
+  argmin(dim?: number | null, keepdim?: boolean): Tensor;
+  norm(p?: number | 'fro', dim?: number | number[] | null, keepdim?: boolean): Tensor;
+  norm(options: { p?: number | 'fro'; dim?: number | number[] | null; keepdim?: boolean }): Tensor;
+  var(dim?: number | number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  var(dim: number | number[] | null, options: VarianceOptions): Tensor;
+  var(options?: VarianceOptions): Tensor;
+  std(dim?: number | number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  std(dim: number | number[] | null, options: VarianceOptions): Tensor;
+  std(options?: VarianceOptions): Tensor;
+  prod(dim?: number | null, keepdim?: boolean): Tensor;
+  sort(dim?: number, descending?: boolean): ValuesIndices;
+  sort(options: { dim?: number; descending?: boolean; stable?: boolean }): ValuesIndices;
+  argsort(dim?: number, descending?: boolean): Tensor;
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
   matmul(other: Tensor): Tensor;
   mm(other: Tensor): Tensor;
   sum(dim?: number | number[] | null, keepdim?: boolean): Tensor;
@@ -69,7 +116,7 @@ export declare class Tensor {
   mean(options: { dim?: number | number[]; keepdim?: boolean }): Tensor;
   max(): Tensor;
   max(other: Tensor): Tensor;
-  max(dim: number, keepdim?: boolean): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+  max(dim: number, keepdim?: boolean): ValuesIndices;
   argmax(dim?: number | null, keepdim?: boolean): Tensor;
   softmax(dim: number): Tensor;
   log_softmax(dim: number): Tensor;
@@ -149,7 +196,44 @@ export declare function exp(input: Tensor): Tensor;
 export declare function log(input: Tensor): Tensor;
 export declare function sqrt(input: Tensor): Tensor;
 export declare function abs(input: Tensor): Tensor;
-export declare function pow(input: Tensor, exponent: number): Tensor;
+export declare function pow(input: Tensor, exponent: number | Tensor): Tensor;
+export declare function pow(input: number, exponent: Tensor): Tensor;
+// math-ops: the pointwise functions, clamp / where / maximum / minimum, reductions, ranges
+type Unary = (input: Tensor) => Tensor;
+export declare const sin: Unary, cos: Unary, tan: Unary, asin: Unary, acos: Unary, atan: Unary, sinh: Unary,
+  cosh: Unary, asinh: Unary, acosh: Unary, atanh: Unary, arcsin: Unary, arccos: Unary, arctan: Unary,
+  arcsinh: Unary, arccosh: Unary, arctanh: Unary, log1p: Unary, expm1: Unary, log2: Unary, log10: Unary,
+  exp2: Unary, rsqrt: Unary, sign: Unary, sgn: Unary, floor: Unary, ceil: Unary, trunc: Unary, fix: Unary,
+  frac: Unary, reciprocal: Unary, erf: Unary, square: Unary, absolute: Unary, negative: Unary;
+export declare function round(input: Tensor, decimals?: number | { decimals?: number }): Tensor;
+export declare function clamp(input: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+export declare function clamp(input: Tensor, options: { min?: number | Tensor | null; max?: number | Tensor | null }): Tensor;
+export declare function clip(input: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+export declare function clamp_min(input: Tensor, min: number | Tensor): Tensor;
+export declare function clamp_max(input: Tensor, max: number | Tensor): Tensor;
+export declare function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor;
+export declare function maximum(input: Tensor, other: Tensor): Tensor;
+export declare function minimum(input: Tensor, other: Tensor): Tensor;
+export declare function greater(input: Tensor, other: TensorLike): Tensor;
+export declare function less(input: Tensor, other: TensorLike): Tensor;
+export declare function greater_equal(input: Tensor, other: TensorLike): Tensor;
+export declare function less_equal(input: Tensor, other: TensorLike): Tensor;
+export declare function not_equal(input: Tensor, other: TensorLike): Tensor;
+export declare function min(input: Tensor, dim?: number | Tensor, keepdim?: boolean): any;
+export declare function argmin(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
+export declare function norm(input: Tensor, p?: number | 'fro', dim?: number | number[] | null, keepdim?: boolean): Tensor;
+declare function var_(input: Tensor, dim?: number | number[] | null | VarianceOptions, unbiased?: boolean | VarianceOptions, keepdim?: boolean): Tensor;
+export { var_ as var };
+export declare function std(input: Tensor, dim?: number | number[] | null | VarianceOptions, unbiased?: boolean | VarianceOptions, keepdim?: boolean): Tensor;
+export declare function prod(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
+export declare function sort(input: Tensor, dim?: number | { dim?: number; descending?: boolean; stable?: boolean }, descending?: boolean): ValuesIndices;
+export declare function argsort(input: Tensor, dim?: number, descending?: boolean): Tensor;
+export declare function topk(input: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
+export declare function linspace(start: number, end: number, steps: number, options?: FactoryOptions): Tensor;
+export declare function logspace(start: number, end: number, steps: number, base?: number, options?: FactoryOptions): Tensor;
+export declare function logspace(start: number, end: number, steps: number, options?: FactoryOptions & { base?: number }): Tensor;
+export declare function eye(n: number, m?: number, options?: FactoryOptions): Tensor;
+export declare function eye(n: number, options?: FactoryOptions): Tensor;
 export declare function relu(input: Tensor): Tensor;
 export declare function sigmoid(input: Tensor): Tensor;
 export declare function tanh(input: Tensor): Tensor;
@@ -157,7 +241,7 @@ export declare function matmul(input: Tensor, other: Tensor): Tensor;
 export declare function mm(input: Tensor, other: Tensor): Tensor;
 export declare function sum(input: Tensor, dim?: number | number[] | null, keepdim?: boolean): Tensor;
 export declare function mean(input: Tensor, dim?: number | number[] | null, keepdim?: boolean): Tensor;
-export declare function max(input: Tensor, dim?: number, keepdim?: boolean): any;
+export declare function max(input: Tensor, dim?: number | Tensor, keepdim?: boolean): any;
 export declare function argmax(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
 export declare function softmax(input: Tensor, dim: number): Tensor;
 export declare function log_softmax(input: Tensor, dim: number): Tensor;
