@@ -127,7 +127,7 @@ int sort_backward(Node* n, const Tensor* g, Tensor** gi) {
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
   split_at_dim(a, n->i[0], &outer, &D, &inner);
-  int64_t k = idx->numel / (outer * inner ? outer * inner : 1);
+  int64_t lines = outer * inner, k = lines > 0 ? idx->numel / lines : 0;
   for (int64_t o = 0; o < outer; o++)
     for (int64_t j = 0; j < k; j++)
       for (int64_t i = 0; i < inner; i++) {
