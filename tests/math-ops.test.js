@@ -274,7 +274,6 @@ const BAD = [
 test('bad inputs: clear errors, and the next call works', async (t) => {
   for (const [name, fn, type, message] of BAD) {
     await t.test(name, () => {
-      const before = torch.memory_stats().live_tensors;
       assert.throws(fn, (e) => {
         assert.ok(e instanceof type, `expected ${type.name}, got ${e.constructor.name}: ${e.message}`);
         if (typeof message === 'string') assert.equal(e.message, message);
@@ -283,7 +282,6 @@ test('bad inputs: clear errors, and the next call works', async (t) => {
       });
       const a = torch.tensor([[3, -1, 2]], { dtype: 'float32' });
       assert.deepEqual(a.sort(1).values.tolist(), [[-1, 2, 3]], 'the next call works');
-      assert.ok(torch.memory_stats().live_tensors >= 0 && before >= 0);
     });
   }
 });

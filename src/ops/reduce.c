@@ -185,6 +185,18 @@ int max_dim_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* idx = n->saved[0];
   Tensor* dx = tensor_zeros(K_FLOAT32, a->ndim, a->shape, "backward");
   if (!dx) return k_last_status();
+  if (n->i[2]) { /* max() / min() of everything: ties share the gradient evenly, as PyTorch's
+                    evenly_distribute_backward (a is the flat view) */
+    const float* x = tensor_f32(a);
+    float best = x[tensor_i32(idx)[0]];
+    int64_t ties = 0;
+    for (int64_t k = 0; k < a->numel; k++) ties += x[k] == best || (x[k] != x[k] && best != best);
+    float share = tensor_f32(g)[0] / (float)ties;
+    for (int64_t k = 0; k < a->numel; k++)
+      if (x[k] == best || (x[k] != x[k] && best != best)) tensor_f32(dx)[k] = share;
+    gi[0] = dx;
+    return K_OK;
+  }
   int64_t outer, D, inner;
   split_at_dim(a, n->i[0], &outer, &D, &inner);
   for (int64_t o = 0; o < outer; o++)
