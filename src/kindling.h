@@ -79,6 +79,7 @@ KAPI const char* k_binary_name(int32_t kind);
  * node or 0 for None each]. NULL (status set) for a leaf or a path that leads nowhere. */
 KAPI const char* k_grad_fn(int32_t h, int32_t depth);
 KAPI int32_t k_clamp(int32_t a, double lo, double hi);
+KAPI int32_t k_clamp_tensor(int32_t a, int32_t lo, int32_t hi);   /* tensor bounds; 0 = None */
 KAPI int32_t k_where(int32_t cond, int32_t a, int32_t b);
 KAPI int32_t k_min_dim(int32_t a, int32_t dim, int32_t keepdim);
 KAPI int32_t k_min_all(int32_t a);

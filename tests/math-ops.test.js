@@ -26,8 +26,6 @@ const TOLERANCE = {
 
 // grad_fn names kindling cannot give, and why (the values and gradients still match).
 const NAME_EXCEPTIONS = {
-  // clamp with Tensor bounds is where(x < min, min, x) then where(. > max, max, .) in JS
-  'clamp tensor bounds': 'WhereBackward0',
   // round(decimals) is x.mul(10^d).round().div(10^d) in JS (RoundBackward1 in PyTorch)
   'round decimals=2': 'DivBackward0',
 };
@@ -200,6 +198,7 @@ const GRADCHECKS = [
   ['maximum', (a, b) => a.maximum(b), () => { const d = distinct([8]); return [d, input([8])]; }],
   ['minimum broadcast', (a, b) => a.minimum(b), () => [distinct([3, 4]), input([4])]],
   ['clamp', (a) => a.clamp(-0.5, 0.5), () => [input([9], (v) => (Math.abs(Math.abs(v) - 0.5) < 0.05 ? v * 2 : v))]],
+  ['clamp tensor bounds', (a, lo, hi) => a.clamp(lo, hi), () => [input([3, 4], (v) => 3 * v), input([4], (v) => -1 - Math.abs(v)), input([3, 1], (v) => 1 + Math.abs(v))]],
   ['where broadcast', (a, b) => torch.where(a.gt(0), a.mul(b), b), () => [input([3, 4], awayFromZero), input([4])]],
   ['max dim', (a) => a.max(1).values, () => [distinct([3, 5])]],
   ['min all', (a) => a.min(), () => [distinct([3, 5])]],

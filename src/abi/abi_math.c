@@ -33,6 +33,14 @@ int32_t k_clamp(int32_t a, double lo, double hi) {
   return handle_new(op_clamp(ta, (float)lo, (float)hi, "clamp"));
 }
 
+int32_t k_clamp_tensor(int32_t a, int32_t lo, int32_t hi) {
+  ARG(ta, a, "clamp", "input");
+  Tensor *tl = lo ? handle_get(lo, "clamp", "min") : NULL, *th = hi ? handle_get(hi, "clamp", "max") : NULL;
+  if ((lo && !tl) || (hi && !th)) return k_last_status();
+  if (!tl && !th) return k_fail(K_ERR_RUNTIME, "clamp: at least one of 'min' or 'max' must not be None");
+  return handle_new(op_clamp_tensor(ta, tl, th, "clamp"));
+}
+
 int32_t k_where(int32_t cond, int32_t a, int32_t b) {
   ARG(tc, cond, "where", "condition");
   ARG(ta, a, "where", "input");

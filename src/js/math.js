@@ -200,16 +200,10 @@ function binaryMath(call, a, other) {
   return wrap(k.k_binary(BIN[call], a.handle, other.handle));
 }
 
-/** clamp with Tensor bounds: where(x < min, min, x), then where(. > max, max, .) — PyTorch's
- * values and, but for ties of min == max, its gradients. */
+/** clamp with Tensor bounds (a number beside a Tensor becomes a 0-d tensor), broadcast. */
 function clampTensors(x, min, max) {
-  let out = x;
-  if (min !== null) out = withOperands('clamp', [['min', min, x]], (lo) => where(out.lt(lo), lo, out));
-  if (max !== null) {
-    const lowered = out;
-    out = withOperands('clamp', [['max', max, x]], (hi) => where(lowered.gt(hi), hi, lowered));
-  }
-  return out;
+  return withOperands('clamp', [['min', min ?? 0, x], ['max', max ?? 0, x]],
+    (lo, hi) => wrap(k.k_clamp_tensor(x.handle, min === null ? 0 : lo.handle, max === null ? 0 : hi.handle)));
 }
 
 /** torch.where(condition, input, other): numbers are allowed for input and other. */

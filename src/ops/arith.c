@@ -449,3 +449,102 @@ fail:
   gi[0] = NULL;
   return k_last_status();
 }
+
+/* Walks the broadcast of up to three operands over oshape (nd dims): visit(ctx, i, offsets)
+ * with offsets[k] the element of operand k (a NULL operand stays at 0). */
+typedef void (*Visit3)(void* ctx, int64_t i, const int64_t* off);
+static void for_each3(Tensor* const* t, const int32_t* oshape, int nd, Visit3 visit, void* ctx) {
+  int64_t str[3][K_MAX_DIMS] = {{0}}, off[3] = {0}, n = 1;
+  for (int k = 0; k < 3; k++)
+    if (t[k]) broadcast_strides(t[k]->shape, t[k]->ndim, oshape, nd, str[k]);
+  for (int d = 0; d < nd; d++) n *= oshape[d];
+  int32_t idx[K_MAX_DIMS] = {0};
+  for (int64_t i = 0; i < n; i++) {
+    visit(ctx, i, off);
+    for (int d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      for (int k = 0; k < 3; k++) off[k] += str[k][d];
+      if (idx[d] < oshape[d]) break;
+      for (int k = 0; k < 3; k++) off[k] -= str[k][d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+typedef struct Clamp3 {
+  const float *x, *lo, *hi, *g;
+  float *out, *gx, *glo, *ghi;
+} Clamp3;
+
+static void clamp3_forward(void* p, int64_t i, const int64_t* off) {
+  Clamp3* c = p;
+  float v = c->x[off[0]], lo = c->lo ? c->lo[off[1]] : -INFINITY, hi = c->hi ? c->hi[off[2]] : INFINITY;
+  if (v != v || lo != lo || hi != hi) c->out[i] = NAN; /* ATen: NaN anywhere gives NaN */
+  else c->out[i] = fminf(fmaxf(v, lo), hi);
+}
+
+/* PyTorch's clamp_backward / clamp_backward_min_max for tensor bounds (full-size grads). */
+static void clamp3_backward(void* p, int64_t i, const int64_t* off) {
+  Clamp3* c = p;
+  float v = c->x[off[0]], d = c->g[i];
+  int has_lo = c->lo != NULL, has_hi = c->hi != NULL;
+  float lo = has_lo ? c->lo[off[1]] : 0.0f, hi = has_hi ? c->hi[off[2]] : 0.0f;
+  if (c->gx) c->gx[i] = (!has_lo || v >= lo) && (!has_hi || v <= hi) ? d : 0.0f;
+  if (c->glo) c->glo[i] = v < lo && (!has_hi || lo < hi) ? d : 0.0f;
+  if (c->ghi) c->ghi[i] = has_lo ? (v > hi || hi < lo ? d : 0.0f) : (v > hi ? d : 0.0f);
+}
+
+/* clamp(x, min, max) with tensor bounds (either may be NULL), all float32, broadcast. */
+Tensor* op_clamp_tensor(Tensor* x, Tensor* lo, Tensor* hi, const char* name) {
+  Tensor* parts[3] = {x, lo, hi};
+  for (int k = 0; k < 3; k++)
+    if (parts[k] && parts[k]->dtype != K_FLOAT32)
+      return k_fail(K_ERR_TYPE, "%s: expected float32 tensors, got %s (convert with .float())", name,
+                    dtype_name(parts[k]->dtype)), NULL;
+  Tensor shape = *x; /* the running broadcast shape (shape fields only) */
+  for (int k = 1; k < 3; k++) {
+    if (!parts[k]) continue;
+    int32_t s[K_MAX_DIMS];
+    int nd = broadcast_shape(&shape, parts[k], s, name);
+    if (nd < 0) return NULL;
+    shape.ndim = nd;
+    memcpy(shape.shape, s, sizeof s);
+  }
+  Tensor* out = tensor_new(K_FLOAT32, shape.ndim, shape.shape, name);
+  if (!out) return NULL;
+  Clamp3 c = {tensor_f32(x), lo ? tensor_f32(lo) : NULL, hi ? tensor_f32(hi) : NULL, NULL, tensor_f32(out), 0, 0, 0};
+  for_each3(parts, out->shape, out->ndim, clamp3_forward, &c);
+  Node* node;
+  if (autograd_record(out, OP_CLAMP_TENSOR, 3, parts, &node) != K_OK) {
+    tensor_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+int clamp_tensor_backward(Node* n, const Tensor* g, Tensor** gi) {
+  Tensor *x = n->inputs[0], *lo = n->inputs[1], *hi = n->inputs[2];
+  Tensor* full[3] = {0};
+  Tensor* parts[3] = {x, lo, hi};
+  for (int k = 0; k < 3; k++)
+    if (parts[k] && parts[k]->requires_grad && !(full[k] = tensor_new_like(g, "backward"))) goto fail;
+  Clamp3 c = {tensor_f32(x), lo ? tensor_f32(lo) : NULL, hi ? tensor_f32(hi) : NULL, tensor_f32(g), NULL,
+              full[0] ? tensor_f32(full[0]) : NULL, full[1] ? tensor_f32(full[1]) : NULL,
+              full[2] ? tensor_f32(full[2]) : NULL};
+  for_each3(parts, g->shape, g->ndim, clamp3_backward, &c);
+  for (int k = 0; k < 3; k++) {
+    if (!full[k]) continue;
+    Tensor* r = reduce_to(full[k], parts[k]);
+    full[k] = NULL;
+    if (!r) goto fail;
+    gi[k] = r;
+  }
+  return K_OK;
+fail:
+  for (int k = 0; k < 3; k++) {
+    if (full[k]) tensor_release(full[k]);
+    if (gi[k]) tensor_release(gi[k]);
+    gi[k] = NULL;
+  }
+  return k_last_status();
+}

@@ -38,6 +38,7 @@ const OpInfo op_table[] = {
     [OP_NORM] = {"norm", norm_backward, "LinalgVectorNormBackward0"},
     [OP_VAR] = {"var", var_backward, "VarBackward0"},
     [OP_PROD] = {"prod", prod_backward, "ProdBackward0"},
+    [OP_CLAMP_TENSOR] = {"clamp", clamp_tensor_backward, "ClampBackward0"},
 };
 
 const int op_count = (int)(sizeof op_table / sizeof op_table[0]);

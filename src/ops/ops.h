@@ -20,7 +20,7 @@ enum {
   OP_CONV2D, OP_LINEAR, OP_MAX_POOL2D, OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_BATCH_NORM, OP_DROPOUT, OP_LOSS,
   OP_INDEX_SELECT, OP_NARROW, OP_CAT,
   /* math-ops: pow / maximum / minimum with two tensors, clamp, where, sort / topk, norm, var / std, prod */
-  OP_BINARY_MATH, OP_CLAMP, OP_WHERE, OP_SORT, OP_NORM, OP_VAR, OP_PROD,
+  OP_BINARY_MATH, OP_CLAMP, OP_WHERE, OP_SORT, OP_NORM, OP_VAR, OP_PROD, OP_CLAMP_TENSOR,
   OP_COUNT
 };
 
@@ -65,6 +65,7 @@ Tensor* op_cat(int count, Tensor** parts, int dim, const char* name);
 /* math-ops: unary.c, arith.c, reduce.c, sort.c, stats.c */
 Tensor* op_clamp(Tensor* a, float lo, float hi, const char* name);                /* a missing bound: +-inf */
 Tensor* op_where(Tensor* cond, Tensor* a, Tensor* b, const char* name);
+Tensor* op_clamp_tensor(Tensor* x, Tensor* lo, Tensor* hi, const char* name); /* lo or hi may be NULL */
 Tensor* op_min_dim(Tensor* a, int dim, int keepdim, Tensor** indices, const char* name);
 Tensor* op_extreme_all(Tensor* a, int largest, const char* name);
 Tensor* op_arg_extreme(Tensor* a, int dim, int keepdim, int largest, const char* name);
@@ -75,6 +76,7 @@ Tensor* op_var(Tensor* a, int dim, double correction, int keepdim, int take_sqrt
 Tensor* op_prod(Tensor* a, int dim, int keepdim, const char* name);
 int clamp_backward(Node* n, const Tensor* g, Tensor** gi);
 int where_backward(Node* n, const Tensor* g, Tensor** gi);
+int clamp_tensor_backward(Node* n, const Tensor* g, Tensor** gi);
 int sort_backward(Node* n, const Tensor* g, Tensor** gi);
 int norm_backward(Node* n, const Tensor* g, Tensor** gi);
 int var_backward(Node* n, const Tensor* g, Tensor** gi);
