@@ -137,6 +137,7 @@ function like(call, input, options, make) {
 }
 export const zeros_like = (input, options) => like('zeros_like', input, options, (s, o) => zeros(s, o));
 export const ones_like = (input, options) => like('ones_like', input, options, (s, o) => ones(s, o));
+export const empty_like = (input, options) => like('empty_like', input, options, (s, o) => empty(s, o));
 export const full_like = (input, value, options) => like('full_like', input, options, (s, o) => full(s, value, o));
 export const rand_like = (input, options) => like('rand_like', input, options, (s, o) => rand(s, o));
 export const randn_like = (input, options) => like('randn_like', input, options, (s, o) => randn(s, o));

@@ -164,6 +164,7 @@ export declare function randn(...args: ShapeArgs): Tensor;
 export declare function full(size: Shape, fill_value: Scalar, options?: FactoryOptions): Tensor;
 export declare function zeros_like(input: Tensor, options?: FactoryOptions): Tensor;
 export declare function ones_like(input: Tensor, options?: FactoryOptions): Tensor;
+export declare function empty_like(input: Tensor, options?: FactoryOptions): Tensor;
 export declare function full_like(input: Tensor, fill_value: Scalar, options?: FactoryOptions): Tensor;
 export declare function rand_like(input: Tensor, options?: FactoryOptions): Tensor;
 export declare function randn_like(input: Tensor, options?: FactoryOptions): Tensor;
