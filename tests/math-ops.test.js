@@ -266,6 +266,12 @@ const BAD = [
   ['eye m not integer', () => torch.eye(2, 1.5), TypeError, /^eye: expected an integer for 'm'/],
   ['sin of a string', () => torch.sin('x'), TypeError, /^sin: expected a Tensor for input, got the string 'x'/],
   ['round decimals not integer', () => x().round({ decimals: 0.5 }), TypeError, /^round: expected an integer for decimals/],
+  ['sin with an option', () => torch.sin(x(), { out: null }), TypeError, /^sin: unknown option 'out'; valid options are: $/],
+  ['maximum with an extra option', () => x().maximum(x(), { alpha: 2 }), TypeError, /^maximum: unknown option 'alpha'/],
+  ['max with a third argument', () => x().max(0, true, { out: null }), TypeError, /^max: unknown option 'out'/],
+  ['topk with a fifth argument', () => x().topk(1, 0, true, true, 7), TypeError, /^topk: expected no further arguments, got number 7/],
+  ['where with a fourth argument', () => torch.where(x().gt(0), 1, 0, { out: null }), TypeError, /^where: unknown option 'out'/],
+  ['std with four positional arguments', () => x().std(0, true, false, true), TypeError, /^std: takes at most 3 positional arguments, got 4/],
   ['grad_fn of a released tensor', () => { const y = torch.ones([2], { requires_grad: true }).mul(2); const f = y.grad_fn; y.dispose(); return f.name(); },
     Error, /This tensor was released/],
 ];

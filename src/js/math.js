@@ -66,6 +66,16 @@ function valuesIndices(handle) {
   return result;
 }
 
+/** Refuses arguments a call does not take: an options object naming unknown options is a
+ * TypeError listing the valid ones (none here), anything else a TypeError too. */
+function noMore(call, args) {
+  for (const extra of args) {
+    if (extra === undefined) continue;
+    if (isOptions(extra)) parseOptions(call, extra, {});
+    else throw typeError(call, 'no further arguments', extra);
+  }
+}
+
 function checkBool(call, name, value) {
   if (typeof value !== 'boolean') throw typeError(call, `a boolean for ${name}`, value);
   return value;
@@ -95,13 +105,14 @@ function overDims(call, t, dims, keepdim, reduce) {
 }
 
 const methods = {
-  pow(exponent) {
+  pow(exponent, ...rest) {
+    noMore('pow', rest);
     if (isOptions(exponent)) ({ exponent } = parseOptions('pow', exponent, { exponent: undefined }));
     if (typeof exponent === 'number') return wrap(k.k_unary(UN.pow, this.handle, exponent));
     if (!isTensor(exponent)) throw typeError('pow', 'a number or a Tensor for exponent', exponent);
     return wrap(k.k_binary(BIN.pow, this.handle, exponent.handle));
   },
-  square() { return wrap(k.k_unary(UN.pow, this.handle, 2)); },
+  square(...rest) { noMore('square', rest); return wrap(k.k_unary(UN.pow, this.handle, 2)); },
   round(options) {
     const { decimals } = parseOptions('round', isOptions(options) || options === undefined ? options : { decimals: options }, { decimals: 0 });
     if (!Number.isInteger(decimals)) throw typeError('round', 'an integer for decimals', decimals);
@@ -110,11 +121,12 @@ const methods = {
     const scale = 10 ** Math.abs(decimals);
     return decimals > 0 ? this.mul(scale).round().div(scale) : this.div(scale).round().mul(scale);
   },
-  maximum(other) { return binaryMath('maximum', this, other); },
-  minimum(other) { return binaryMath('minimum', this, other); },
+  maximum(other, ...rest) { noMore('maximum', rest); return binaryMath('maximum', this, other); },
+  minimum(other, ...rest) { noMore('minimum', rest); return binaryMath('minimum', this, other); },
 
   /** clamp(min, max): numbers or Tensors (broadcast); at least one given. */
-  clamp(min, max) {
+  clamp(min, max, ...rest) {
+    noMore('clamp', rest);
     if (isOptions(min)) ({ min, max } = parseOptions('clamp', min, { min: null, max: null }));
     else if (isOptions(max)) ({ max } = parseOptions('clamp', max, { max: null }));
     min ??= null;
@@ -129,15 +141,16 @@ const methods = {
   clamp_max(max) { return this.clamp(null, max); },
 
   /** Tensor.where(condition, other): self where condition, else other. */
-  where(condition, other) { return where(condition, this, other); },
+  where(condition, other, ...rest) { noMore('where', rest); return where(condition, this, other); },
 
-  max(dim, keepdim) { return extreme('max', this, dim, keepdim); },
-  min(dim, keepdim) { return extreme('min', this, dim, keepdim); },
-  argmax(dim, keepdim) { return argExtreme('argmax', this, dim, keepdim); },
-  argmin(dim, keepdim) { return argExtreme('argmin', this, dim, keepdim); },
+  max(dim, keepdim, ...rest) { noMore('max', rest); return extreme('max', this, dim, keepdim); },
+  min(dim, keepdim, ...rest) { noMore('min', rest); return extreme('min', this, dim, keepdim); },
+  argmax(dim, keepdim, ...rest) { noMore('argmax', rest); return argExtreme('argmax', this, dim, keepdim); },
+  argmin(dim, keepdim, ...rest) { noMore('argmin', rest); return argExtreme('argmin', this, dim, keepdim); },
 
   /** norm(p = 'fro', dim = null, keepdim = false): p a number, Infinity, or 'fro'. */
-  norm(p, dim, keepdim) {
+  norm(p, dim, keepdim, ...rest) {
+    noMore('norm', rest);
     if (isOptions(p)) ({ p, dim, keepdim } = parseOptions('norm', p, { p: 'fro', dim: null, keepdim: false, dtype: undefined }));
     else if (isOptions(dim)) ({ dim, keepdim } = parseOptions('norm', dim, { dim: null, keepdim: false, dtype: undefined }));
     else if (isOptions(keepdim)) ({ keepdim } = parseOptions('norm', keepdim, { keepdim: false, dtype: undefined }));
@@ -148,10 +161,11 @@ const methods = {
     return reduceOver('norm', this, dim, keepdim, (t, d, kd) => wrap(k.k_norm(t.handle, p, d, kd ? 1 : 0)));
   },
 
-  var(dim, unbiased, keepdim) { return variance('var', this, [dim, unbiased, keepdim], 0); },
-  std(dim, unbiased, keepdim) { return variance('std', this, [dim, unbiased, keepdim], 1); },
+  var(dim, unbiased, keepdim, ...rest) { return variance('var', this, [dim, unbiased, keepdim, ...rest]); },
+  std(dim, unbiased, keepdim, ...rest) { return variance('std', this, [dim, unbiased, keepdim, ...rest]); },
 
-  prod(dim, keepdim) {
+  prod(dim, keepdim, ...rest) {
+    noMore('prod', rest);
     if (isOptions(dim)) ({ dim, keepdim } = parseOptions('prod', dim, { dim: null, keepdim: false, dtype: undefined }));
     else if (isOptions(keepdim)) ({ keepdim } = parseOptions('prod', keepdim, { keepdim: false, dtype: undefined }));
     keepdim = checkBool('prod', 'keepdim', keepdim ?? false);
@@ -160,7 +174,8 @@ const methods = {
   },
 
   /** sort(dim = -1, descending = false, {stable}) -> [values, indices]; always stable here. */
-  sort(dim, descending) {
+  sort(dim, descending, ...rest) {
+    noMore('sort', rest);
     let stable;
     if (isOptions(dim)) ({ dim, descending, stable } = parseOptions('sort', dim, { dim: -1, descending: false, stable: undefined }));
     else if (isOptions(descending)) ({ descending, stable } = parseOptions('sort', descending, { descending: false, stable: undefined }));
@@ -170,14 +185,16 @@ const methods = {
     // always stable; PyTorch names the stable= overload's node SortBackward1
     return valuesIndices(k.k_sort(this.handle, this._dim('sort', dim), descending ? 1 : 0, stable === undefined ? 0 : 1));
   },
-  argsort(dim, descending) {
+  argsort(dim, descending, ...rest) {
+    noMore('argsort', rest);
     const [values, indices] = this.sort(...[dim, descending].filter((x) => x !== undefined));
     values.dispose();
     return indices;
   },
 
   /** topk(k, dim = -1, largest = true, sorted = true) -> [values, indices]. */
-  topk(kk, dim, largest, sorted) {
+  topk(kk, dim, largest, sorted, ...rest) {
+    noMore('topk', rest);
     if (isOptions(kk)) ({ k: kk, dim, largest, sorted } = parseOptions('topk', kk, { k: undefined, dim: -1, largest: true, sorted: true }));
     else if (isOptions(dim)) ({ dim, largest, sorted } = parseOptions('topk', dim, { dim: -1, largest: true, sorted: true }));
     else if (isOptions(largest)) ({ largest, sorted } = parseOptions('topk', largest, { largest: true, sorted: true }));
@@ -190,7 +207,8 @@ const methods = {
     return valuesIndices(k.k_topk(this.handle, kk, this._dim('topk', dim), largest ?? true ? 1 : 0));
   },
 };
-for (const name of POINTWISE) methods[name] = function () { return wrap(k.k_unary(UN[name], this.handle, 0)); };
+for (const name of POINTWISE)
+  methods[name] = function (...rest) { noMore(name, rest); return wrap(k.k_unary(UN[name], this.handle, 0)); };
 for (const [alias, name] of Object.entries(ALIASES))
   methods[alias] = function (...args) { return this[name](...args); };
 Object.assign(Tensor.prototype, methods);
@@ -207,7 +225,8 @@ function clampTensors(x, min, max) {
 }
 
 /** torch.where(condition, input, other): numbers are allowed for input and other. */
-export function where(condition, input, other) {
+export function where(condition, input, other, ...rest) {
+  noMore('where', rest);
   if (!isTensor(condition)) throw typeError('where', 'a bool Tensor for condition', condition);
   if (input === undefined && other === undefined)
     throw new TypeError('where: the one-argument form where(condition) is not supported; use condition.nonzero()');
@@ -261,7 +280,7 @@ function variance(call, t, args) {
   if (args.length && isOptions(args[args.length - 1])) options = args.pop();
   let { dim, unbiased, correction, keepdim } = parseOptions(call, options, { dim: undefined, unbiased: undefined, correction: undefined, keepdim: undefined });
   const positional = typeof args[0] === 'boolean' ? [undefined, ...args] : args; // std(false): unbiased
-  if (positional.length > 3) throw new TypeError(`${call}: takes at most 3 positional arguments`);
+  if (positional.length > 3) throw new TypeError(`${call}: takes at most 3 positional arguments, got ${positional.length}`);
   const names = ['dim', 'unbiased', 'keepdim'];
   positional.forEach((v, i) => {
     if (v === undefined) return;
@@ -308,8 +327,9 @@ const var_ = fn('var');
 export { var_ as var };
 
 /** torch.pow(input, exponent): input or exponent may be a number (not both). */
-export function pow(input, exponent) {
-  if (isTensor(input)) return input.pow(exponent);
+export function pow(input, exponent, ...rest) {
+  if (isTensor(input)) return input.pow(exponent, ...rest);
+  noMore('pow', rest);
   if (typeof input !== 'number') throw typeError('pow', 'a Tensor or a number for input', input);
   if (!isTensor(exponent)) throw typeError('pow', 'a Tensor for exponent when input is a number', exponent);
   return wrap(k.k_binary_scalar(BIN.pow, exponent.handle, input, 1));
