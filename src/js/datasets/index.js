@@ -4,6 +4,7 @@
 // Samples come back as kindling images {data, width, height, channels} until a transform
 // (kindling/transforms) makes tensors of them; the datasets plug into
 // torch.utils.data.DataLoader.
+import '../math.js'; // Tensor's math methods (max, pow, clamp, ...) whichever entry point loads first
 export { readIdx, parseIdx, writeIdx } from './idx.js';
 export { MNIST, FashionMNIST } from './mnist.js';
 export { readCsv, CSVDataset } from './csv.js';

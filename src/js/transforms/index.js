@@ -28,6 +28,7 @@ import { k } from '../core.js';
 import { describe, isOptions, parseOptions, typeError } from '../errors.js';
 import { uniformDraw, randintDraw } from '../generator.js';
 import { Tensor } from '../tensor.js';
+import '../math.js'; // Tensor's math methods (max, pow, clamp, ...) whichever entry point loads first
 import { FLOAT32, INT64, dataView, emptyTensor } from './buffers.js';
 import { imageChannels, isImage, toPlanes } from './image.js';
 
