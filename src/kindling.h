@@ -35,8 +35,11 @@ KAPI int32_t k_full(int32_t dtype, int32_t ndim, const int32_t* shape, double va
 KAPI int32_t k_arange(double start, double end, double step, int32_t dtype);
 KAPI int32_t k_release(int32_t h);
 KAPI int32_t k_share(int32_t h);                   /* a second handle to the same tensor */
-KAPI void* k_data(int32_t h);                      /* the elements; NULL (status set) on error */
-/* Writes [dtype, ndim, shape[0..5], requires_grad, is_leaf, uid, has_grad_fn] as int32. */
+/* The elements, row-major; NULL (status set) on error. For a strided view this is a
+ * contiguous copy, valid until the next call that makes a tensor: read it, never write it. */
+KAPI void* k_data(int32_t h);
+/* Writes [dtype, ndim, shape[0..5], requires_grad, is_leaf, uid, has_grad_fn, contiguous,
+ * storage_offset, stride[0..5], version, is_view] as int32. */
 KAPI int32_t k_info(int32_t h, int32_t* out);
 KAPI int32_t k_set_requires_grad(int32_t h, int32_t on);
 KAPI int32_t k_grad(int32_t h);                    /* a handle to .grad, 0 when None */
@@ -45,8 +48,6 @@ KAPI int32_t k_set_grad(int32_t h, int32_t g);     /* g == 0 sets None */
 KAPI int32_t k_backward(int32_t h, int32_t grad);  /* grad == 0: implicit 1 for scalars */
 KAPI void k_set_grad_enabled(int32_t on);
 KAPI int32_t k_grad_enabled(void);
-KAPI int32_t k_fill_(int32_t h, double value);
-KAPI int32_t k_copy_(int32_t dst, int32_t src);
 
 /* --- ops (kind codes from kernels/elementwise.h) ------------------------------------ */
 KAPI int32_t k_binary(int32_t kind, int32_t a, int32_t b);
@@ -111,6 +112,24 @@ KAPI int32_t k_dropout(int32_t x, double p, int32_t channel_wise);
 KAPI int32_t k_index_select(int32_t a, int32_t dim, int32_t index);   /* index: 1-D int64 */
 KAPI int32_t k_narrow(int32_t a, int32_t dim, int32_t start, int32_t length);
 KAPI int32_t k_cat(int32_t n, const int32_t* handles, int32_t dim);
+
+/* --- views, indexing and in-place ops (src/abi/abi_views.c) ------------------------- */
+/* Views share a's storage. items: nitems groups of 4 int32 (ops/ops.h, IDX_*). */
+KAPI int32_t k_index_view(int32_t a, int32_t nitems, const int32_t* items);
+KAPI int32_t k_select(int32_t a, int32_t dim, int32_t index);
+KAPI int32_t k_view(int32_t a, int32_t ndim, const int32_t* shape);  /* never copies (reshape may) */
+KAPI int32_t k_data_alias(int32_t a);                                 /* Tensor.data */
+KAPI int32_t k_contiguous(int32_t a);                                 /* a itself when contiguous */
+/* Advanced indexing: indices[d] is an int64 index tensor handle for dim d, or 0 for ':'. */
+KAPI int32_t k_index(int32_t a, int32_t n, const int32_t* indices);
+KAPI int32_t k_gather(int32_t a, int32_t dim, int32_t index);
+KAPI int32_t k_nonzero(int32_t a);
+/* self[pos[i]] = values[i] (accumulate: +=), pos int64 row-major positions in self. */
+KAPI int32_t k_put_(int32_t self, int32_t pos, int32_t values, int32_t accumulate);
+/* kind: 0 add_, 1 sub_, 2 mul_, 3 div_ (other handle or 0 for the scalar s; alpha scales
+ * other for add_ / sub_), 4 fill_ (s, or a 0-d tensor other), 5 copy_ (other), 6 clamp_
+ * (lo, hi; NaN for None). */
+KAPI int32_t k_inplace(int32_t kind, int32_t self, int32_t other, double s, double alpha, double lo, double hi);
 
 /* --- losses (reduction: 0 'none', 1 'mean', 2 'sum', 3 'batchmean') ---------------- */
 /* target int64 class indices (N, d1, ...) or float32 class probabilities (N, C, d1, ...) */

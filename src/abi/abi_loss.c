@@ -1,13 +1,14 @@
 /* abi_loss.c: the loss half of the ABI (see kindling.h), on nn/loss.c. */
 #include "../core/error.h"
 #include "../core/handles.h"
+#include "abi_args.h"
 #include "../kindling.h"
 #include "../nn/nn_ops.h"
 
 static int lookup(int32_t h, const char* op, const char* arg, int optional, Tensor** out) {
   *out = NULL;
   if (optional && h == 0) return K_OK;
-  *out = handle_get(h, op, arg);
+  *out = arg_dense(h, op, arg);
   return *out ? K_OK : k_last_status();
 }
 

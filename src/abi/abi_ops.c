@@ -2,11 +2,16 @@
  * checks that need the PyTorch-level name, then the op from src/ops. */
 #include "../core/error.h"
 #include "../core/handles.h"
+#include "abi_args.h"
 #include "../kernels/elementwise.h"
 #include "../kindling.h"
 #include "../ops/ops.h"
 
-#define ARG(var, h, op, name)                 \
+/* ARG: an input the op reads (contiguous, see abi_args.h); VIEW_ARG: one it views as is. */
+#define ARG(var, h, op, name)                \
+  Tensor* var = arg_dense((h), (op), (name)); \
+  if (!var) return k_last_status()
+#define VIEW_ARG(var, h, op, name)             \
   Tensor* var = handle_get((h), (op), (name)); \
   if (!var) return k_last_status()
 
@@ -104,7 +109,7 @@ int32_t k_matmul(int32_t a, int32_t b) {
 }
 
 int32_t k_reshape(int32_t a, int32_t ndim, const int32_t* shape) {
-  ARG(ta, a, "reshape", "input");
+  VIEW_ARG(ta, a, "reshape", "input");
   return handle_new(op_reshape(ta, ndim, shape, "reshape"));
 }
 
@@ -123,7 +128,7 @@ int32_t k_transpose(int32_t a, int32_t d0, int32_t d1) {
 }
 
 int32_t k_flatten(int32_t a, int32_t start, int32_t end) {
-  ARG(ta, a, "flatten", "input");
+  VIEW_ARG(ta, a, "flatten", "input");
   return handle_new(op_flatten(ta, start, end, "flatten"));
 }
 
@@ -133,12 +138,12 @@ int32_t k_expand(int32_t a, int32_t ndim, const int32_t* shape) {
 }
 
 int32_t k_clone(int32_t a) {
-  ARG(ta, a, "clone", "input");
+  VIEW_ARG(ta, a, "clone", "input");
   return handle_new(op_clone(ta, "clone"));
 }
 
 int32_t k_detach(int32_t a) {
-  ARG(ta, a, "detach", "input");
+  VIEW_ARG(ta, a, "detach", "input");
   return handle_new(op_detach(ta, "detach"));
 }
 
@@ -160,7 +165,7 @@ int32_t k_index_select(int32_t a, int32_t dim, int32_t index) {
 }
 
 int32_t k_narrow(int32_t a, int32_t dim, int32_t start, int32_t length) {
-  ARG(ta, a, "narrow", "input");
+  VIEW_ARG(ta, a, "narrow", "input");
   return handle_new(op_narrow(ta, dim, start, length, "narrow"));
 }
 
@@ -169,7 +174,7 @@ int32_t k_cat(int32_t n, const int32_t* handles, int32_t dim) {
   static Tensor* parts[MAX_PARTS];
   if (n < 1 || n > MAX_PARTS) return k_fail(K_ERR_RANGE, "cat: expected 1 to %d tensors, got %d", MAX_PARTS, n);
   for (int i = 0; i < n; i++)
-    if (!(parts[i] = handle_get(handles[i], "cat", "tensors"))) return k_last_status();
+    if (!(parts[i] = arg_dense(handles[i], "cat", "tensors"))) return k_last_status();
   return handle_new(op_cat(n, parts, dim, "cat"));
 }
 

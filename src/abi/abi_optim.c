@@ -4,19 +4,21 @@
 #include "../core/autograd.h"
 #include "../core/error.h"
 #include "../core/handles.h"
+#include "abi_args.h"
 #include "../kernels/optim_update.h"
 #include "../kindling.h"
 
 /* The parameter's data and grad, checked; NULL with the error recorded. */
 static Tensor* param_with_grad(int32_t h, const char* op) {
   char a[96], b[96];
-  Tensor* p = handle_get(h, op, "param");
+  Tensor* p = arg_writable(h, op, "param");
   if (!p) return NULL;
   if (p->dtype != K_FLOAT32) return k_fail(K_ERR_TYPE, "%s: parameters must be float32, got %s", op, dtype_name(p->dtype)), NULL;
   if (!p->grad) return k_fail(K_ERR_RUNTIME, "%s: the parameter has no .grad (call backward() first)", op), NULL;
   if (!tensor_same_shape(p, p->grad))
     return k_fail(K_ERR_RUNTIME, "%s: grad of shape %s does not match the parameter's shape %s", op,
                   shape_str(p->grad->shape, p->grad->ndim, a, sizeof a), shape_str(p->shape, p->ndim, b, sizeof b)), NULL;
+  p->storage->version++; /* an in-place update, as PyTorch counts it */
   return p;
 }
 
@@ -24,7 +26,7 @@ static Tensor* param_with_grad(int32_t h, const char* op) {
 static int state(int32_t h, const Tensor* p, const char* op, const char* name, float** out) {
   *out = NULL;
   if (h == 0) return K_OK;
-  Tensor* t = handle_get(h, op, name);
+  Tensor* t = arg_writable(h, op, name);
   if (!t) return k_last_status();
   if (t->dtype != K_FLOAT32 || t->numel != p->numel)
     return k_fail(K_ERR_RUNTIME, "%s: state '%s' does not match the parameter's shape", op, name);

@@ -43,7 +43,7 @@ int32_t k_randperm(int32_t n) {
   return handle_new(t);
 }
 
-/* As fill_ and copy_ (abi_tensor.c): overwriting a leaf that requires grad outside no_grad
+/* As fill_ and copy_ (ops/inplace.c): overwriting a leaf that requires grad outside no_grad
  * would silently cut it from the values autograd saw; torch.nn.init runs under no_grad. */
 static int32_t check_leaf(const Tensor* t, const char* name) {
   if (t->requires_grad && !t->grad_fn && autograd_enabled())
@@ -54,6 +54,22 @@ static int32_t check_leaf(const Tensor* t, const char* name) {
   return K_OK;
 }
 
+/* Where to draw t's values: t itself, or for a strided view a contiguous buffer that
+ * written_back() scatters into it. Either way the write bumps t's version counter. */
+static float* draw_target(Tensor* t, Tensor** buffer) {
+  *buffer = t->contiguous ? NULL : tensor_new_like(t, "random");
+  return t->contiguous ? tensor_f32(t) : *buffer ? tensor_f32(*buffer) : NULL;
+}
+
+static int32_t written_back(Tensor* t, Tensor* buffer) {
+  if (buffer) {
+    tensor_scatter_from(t, tensor_data(buffer));
+    tensor_release(buffer);
+  }
+  t->storage->version++;
+  return K_OK;
+}
+
 int32_t k_uniform_(int32_t h, double from, double to) {
   Tensor* t = handle_get(h, "uniform_", "self");
   if (!t) return k_last_status();
@@ -61,8 +77,11 @@ int32_t k_uniform_(int32_t h, double from, double to) {
   if (check_leaf(t, "uniform_") != K_OK) return k_last_status();
   if (!(from <= to))
     return k_fail(K_ERR_RUNTIME, "uniform_: expects to return a [from, to) range, but found from=%g > to=%g", from, to);
-  rng_uniform_f32(NULL, tensor_f32(t), t->numel, (float)from, (float)to);
-  return K_OK;
+  Tensor* buffer;
+  float* dst = draw_target(t, &buffer);
+  if (!dst) return k_last_status();
+  rng_uniform_f32(NULL, dst, t->numel, (float)from, (float)to);
+  return written_back(t, buffer);
 }
 
 int32_t k_normal_(int32_t h, double mean, double std) {
@@ -71,8 +90,11 @@ int32_t k_normal_(int32_t h, double mean, double std) {
   if (t->dtype != K_FLOAT32) return k_fail(K_ERR_TYPE, "normal_: expected a float32 tensor, got %s", dtype_name(t->dtype));
   if (check_leaf(t, "normal_") != K_OK) return k_last_status();
   if (!(std >= 0.0)) return k_fail(K_ERR_RUNTIME, "normal_: expects std >= 0.0, but found std %g", std);
-  rng_normal_f32(NULL, tensor_f32(t), t->numel, (float)mean, (float)std);
-  return K_OK;
+  Tensor* buffer;
+  float* dst = draw_target(t, &buffer);
+  if (!dst) return k_last_status();
+  rng_normal_f32(NULL, dst, t->numel, (float)mean, (float)std);
+  return written_back(t, buffer);
 }
 
 int32_t k_rng_state_size(void) { return (int32_t)rng_state_size(); }

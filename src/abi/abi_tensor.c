@@ -9,6 +9,7 @@
 #include "../kernels/gemm.h"
 #include "../kernels/simd_switch.h"
 #include "../kindling.h"
+#include "abi_args.h"
 
 static int64_t scratch[K_SCRATCH_BYTES / 8];
 
@@ -25,8 +26,14 @@ int32_t k_simd_available(void) {
   return 0;
 #endif
 }
-double k_live_tensors(void) { return (double)tensor_live_count(); }
-double k_live_bytes(void) { return (double)tensor_live_bytes(); }
+double k_live_tensors(void) {
+  handle_drop_held();
+  return (double)tensor_live_count();
+}
+double k_live_bytes(void) {
+  handle_drop_held();
+  return (double)tensor_live_bytes();
+}
 double k_live_handles(void) { return (double)handle_live_count(); }
 double k_heap_limit(void) { return (double)tensor_heap_limit(); }
 
@@ -74,8 +81,8 @@ int32_t k_share(int32_t h) {
 }
 
 void* k_data(int32_t h) {
-  Tensor* t = handle_get(h, "data", "tensor");
-  return t ? t->storage->data : NULL;
+  Tensor* t = arg_dense(h, "data", "tensor");
+  return t ? tensor_data(t) : NULL;
 }
 
 int32_t k_info(int32_t h, int32_t* out) {
@@ -88,6 +95,11 @@ int32_t k_info(int32_t h, int32_t* out) {
   out[9] = t->grad_fn == NULL;
   out[10] = (int32_t)t->uid;
   out[11] = t->grad_fn != NULL;
+  out[12] = t->contiguous;
+  out[13] = (int32_t)t->offset;
+  for (int i = 0; i < K_MAX_DIMS; i++) out[14 + i] = i < t->ndim ? (int32_t)t->stride[i] : 0;
+  out[20] = t->storage->version;
+  out[21] = t->is_view;
   return K_OK;
 }
 
@@ -131,7 +143,8 @@ int32_t k_set_grad(int32_t h, int32_t g) {
                     shape_str(grad->shape, grad->ndim, a, sizeof a), dtype_name(grad->dtype),
                     shape_str(t->shape, t->ndim, b, sizeof b), dtype_name(t->dtype));
     if (grad == t) return k_fail(K_ERR_RUNTIME, "grad: a tensor cannot be its own gradient");
-    tensor_retain(grad);
+    /* .grad is read flat by the optimizers: a strided view is stored as a contiguous copy */
+    if (!(grad = tensor_dense(grad, "grad"))) return k_last_status();
   }
   if (t->grad) tensor_release(t->grad);
   t->grad = grad;
@@ -148,41 +161,6 @@ int32_t k_backward(int32_t h, int32_t grad) {
 
 void k_set_grad_enabled(int32_t on) { autograd_set_enabled(on); }
 int32_t k_grad_enabled(void) { return autograd_enabled(); }
-
-int32_t k_fill_(int32_t h, double value) {
-  Tensor* t = handle_get(h, "fill_", "self");
-  if (!t) return k_last_status();
-  if (t->requires_grad && !t->grad_fn && autograd_enabled())
-    return k_fail(K_ERR_RUNTIME,
-                  "fill_: a leaf Variable that requires grad is being used in an in-place operation "
-                  "(wrap it in torch.no_grad())");
-  if (t->dtype == K_FLOAT32)
-    for (int64_t i = 0; i < t->numel; i++) tensor_f32(t)[i] = (float)value;
-  else
-    for (int64_t i = 0; i < t->numel; i++) tensor_i32(t)[i] = (int32_t)value;
-  return K_OK;
-}
-
-int32_t k_copy_(int32_t dst, int32_t src) {
-  Tensor *d = handle_get(dst, "copy_", "self"), *s = d ? handle_get(src, "copy_", "src") : NULL;
-  if (!s) return k_last_status();
-  if (d->numel != s->numel) {
-    char a[96], b[96];
-    return k_fail(K_ERR_RUNTIME, "copy_: the source of shape %s does not fit the destination of shape %s",
-                  shape_str(s->shape, s->ndim, a, sizeof a), shape_str(d->shape, d->ndim, b, sizeof b));
-  }
-  if (d->requires_grad && !d->grad_fn && autograd_enabled())
-    return k_fail(K_ERR_RUNTIME,
-                  "copy_: a leaf Variable that requires grad is being used in an in-place operation "
-                  "(wrap it in torch.no_grad())");
-  if ((d->dtype == K_FLOAT32) == (s->dtype == K_FLOAT32))
-    memmove(d->storage->data, s->storage->data, (size_t)d->numel * 4);
-  else if (d->dtype == K_FLOAT32)
-    for (int64_t i = 0; i < d->numel; i++) tensor_f32(d)[i] = (float)tensor_i32(s)[i];
-  else
-    for (int64_t i = 0; i < d->numel; i++) tensor_i32(d)[i] = (int32_t)tensor_f32(s)[i];
-  return K_OK;
-}
 
 int32_t k_gemm(int32_t transA, int32_t transB, int32_t M, int32_t N, int32_t K, float alpha, const float* A,
                int32_t lda, const float* B, int32_t ldb, float beta, float* C, int32_t ldc) {

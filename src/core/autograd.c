@@ -16,16 +16,33 @@ int autograd_record(Tensor* out, int op, int ninputs, Tensor* const* inputs, Nod
   *node_out = NULL;
   if (!grad_mode || out->dtype != K_FLOAT32) return K_OK;
   int needed = 0;
-  for (int i = 0; i < ninputs; i++) needed |= inputs[i] && inputs[i]->requires_grad;
+  for (int i = 0; i < ninputs; i++) {
+    Tensor* in = inputs[i];
+    if (!in || !in->requires_grad) continue;
+    needed = 1;
+    /* An in-place op with grad history rewrote the base after this view was made; PyTorch
+     * would regenerate the view's history, kindling asks for a fresh view instead. */
+    if (in->is_view && in->grad_fn && in->view_rebases != in->storage->rebases)
+      return k_fail(K_ERR_RUNTIME,
+                    "%s: this view's base was modified by an in-place operation with autograd history after "
+                    "the view was made; index the base again to get a view with the current history",
+                    op_table[op].name);
+  }
   if (!needed) return K_OK;
   Node* node = calloc(1, sizeof *node);
   if (!node) return k_fail(K_ERR_OOM, "%s: out of memory recording the autograd graph", op_table[op].name);
   node->op = op;
   node->refcount = 1;
   node->ninputs = ninputs;
+  node->reads = (1 << ninputs) - 1;
   for (int i = 0; i < ninputs; i++) {
-    node->inputs[i] = inputs[i];
-    if (inputs[i]) tensor_retain(inputs[i]);
+    Tensor* in = inputs[i];
+    node->inputs[i] = in;
+    if (!in) continue;
+    tensor_retain(in);
+    node->needs_grad[i] = in->requires_grad;
+    node->version[i] = in->storage->version;
+    if ((node->next[i] = in->grad_fn)) in->grad_fn->refcount++;
   }
   out->grad_fn = node;
   out->requires_grad = 1;
@@ -36,6 +53,27 @@ int autograd_record(Tensor* out, int op, int ninputs, Tensor* const* inputs, Nod
 void node_save(Node* node, int slot, Tensor* t) {
   tensor_retain(t);
   node->saved[slot] = t;
+  node->saved_version[slot] = t->storage->version;
+}
+
+/* PyTorch's check that nothing backward reads was written in place after the op ran. */
+static int check_versions(const Node* node) {
+  const Tensor* stale = NULL;
+  int32_t expected = 0;
+  for (int i = 0; i < node->ninputs && !stale; i++)
+    if (node->inputs[i] && (node->reads >> i & 1) && node->inputs[i]->storage->version != node->version[i])
+      stale = node->inputs[i], expected = node->version[i];
+  for (int i = 0; i < K_MAX_SAVED && !stale; i++)
+    if (node->saved[i] && node->saved[i]->storage->version != node->saved_version[i])
+      stale = node->saved[i], expected = node->saved_version[i];
+  if (!stale) return K_OK;
+  char buf[96];
+  return k_fail(K_ERR_RUNTIME,
+                "backward: one of the variables needed for gradient computation has been modified by an inplace "
+                "operation: [torch.%s %s], which is used by %s, is at version %d; expected version %d instead",
+                stale->dtype == K_FLOAT32 ? "FloatTensor" : "LongTensor",
+                shape_str(stale->shape, stale->ndim, buf, sizeof buf), op_table[node->op].name,
+                (int)stale->storage->version, (int)expected);
 }
 
 /* Drops what backward needed; the node itself stays while its output points to it, so a
@@ -44,6 +82,8 @@ static void node_free_graph(Node* node) {
   for (int i = 0; i < K_MAX_INPUTS; i++) {
     if (node->inputs[i]) tensor_release(node->inputs[i]);
     node->inputs[i] = NULL;
+    if (node->next[i]) node_release(node->next[i]);
+    node->next[i] = NULL;
   }
   for (int i = 0; i < K_MAX_SAVED; i++) {
     if (node->saved[i]) tensor_release(node->saved[i]);
@@ -124,9 +164,8 @@ static int collect(Node* root, NodeList* all) {
       break;
     }
     for (int i = 0; i < node->ninputs && status == K_OK; i++) {
-      Tensor* in = node->inputs[i];
-      if (!in || !in->grad_fn) continue;
-      Node* next = in->grad_fn;
+      Node* next = node->next[i];
+      if (!next) continue;
       if (next->mark != walk) {
         next->mark = walk;
         next->refcount++;
@@ -174,15 +213,16 @@ int autograd_backward(Tensor* root, Tensor* grad_root) {
   while (status == K_OK && ready.count) {
     Node* node = ready.items[--ready.count];
     Tensor* grads[K_MAX_INPUTS] = {0};
-    if (node->grad) status = op_table[node->op].backward(node, node->grad, grads);
+    if (node->grad && status == K_OK) status = check_versions(node);
+    if (node->grad && status == K_OK) status = op_table[node->op].backward(node, node->grad, grads);
     for (int i = 0; i < node->ninputs; i++) {
       Tensor* in = node->inputs[i];
-      if (!in || !in->grad_fn) {
-        if (grads[i] && in && in->requires_grad && status == K_OK) status = accumulate_leaf(in, grads[i]);
+      Node* next = node->next[i];
+      if (!next) {
+        if (grads[i] && in && node->needs_grad[i] && status == K_OK) status = accumulate_leaf(in, grads[i]);
         else if (grads[i]) tensor_release(grads[i]);
         continue;
       }
-      Node* next = in->grad_fn;
       if (grads[i] && status == K_OK) status = accumulate(&next->grad, grads[i]);
       else if (grads[i]) tensor_release(grads[i]);
       if (--next->pending == 0 && status == K_OK) status = list_push(&ready, next);

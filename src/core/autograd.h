@@ -13,10 +13,18 @@
 
 typedef struct Node {
   int32_t op;
-  int32_t refcount;            /* held by the output tensor and by an active backward walk */
+  int32_t refcount;            /* held by the output tensor, by consumers' edges and by a backward walk */
   int32_t released;            /* backward already ran through it */
   int32_t ninputs;
   Tensor* inputs[K_MAX_INPUTS];
+  /* The edges as they were when the op ran (PyTorch's next_functions): an in-place op may
+   * later give an input new history, which must not change where this node's gradient goes. */
+  struct Node* next[K_MAX_INPUTS];      /* the input's grad_fn, retained; NULL for a leaf */
+  int32_t needs_grad[K_MAX_INPUTS];     /* the input required grad */
+  /* Version counters seen when the op ran; backward refuses to read a tensor written since. */
+  int32_t version[K_MAX_INPUTS];
+  int32_t saved_version[K_MAX_SAVED];
+  int32_t reads;               /* bit i: backward reads the values of inputs[i] (all, unless the op says) */
   Tensor* saved[K_MAX_SAVED];  /* extra tensors for backward: an output alias, argmax indices */
   double f[4];                 /* op arguments: scalar operand, exponent, negative slope */
   int32_t i[12];               /* op arguments: dims, flags, conv and pooling geometry */
@@ -30,7 +38,7 @@ typedef struct Node {
 typedef int (*BackwardFn)(Node* node, const Tensor* grad_out, Tensor** grad_in);
 
 typedef struct OpInfo {
-  const char* name;
+  const char* name;            /* PyTorch's op, for messages */
   BackwardFn backward;
   const char* grad_fn; /* PyTorch's node name (2.x); ops whose name depends on their arguments
                           are resolved by grad_fn_name() in op_table.c */

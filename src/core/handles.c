@@ -22,7 +22,30 @@ static int64_t live = 0;
 
 int64_t handle_live_count(void) { return live; }
 
+static Tensor** held = NULL;
+static int32_t held_count = 0, held_capacity = 0;
+
+int handle_hold(Tensor* t) {
+  if (held_count == held_capacity) {
+    int32_t grown = held_capacity ? held_capacity * 2 : 8;
+    Tensor** more = realloc(held, (size_t)grown * sizeof *more);
+    if (!more) {
+      tensor_release(t);
+      return k_fail(K_ERR_OOM, "out of memory holding a temporary tensor");
+    }
+    held = more;
+    held_capacity = grown;
+  }
+  held[held_count++] = t;
+  return K_OK;
+}
+
+void handle_drop_held(void) {
+  while (held_count > 0) tensor_release(held[--held_count]);
+}
+
 int32_t handle_new(Tensor* t) {
+  handle_drop_held();
   if (!t) return k_last_status() < 0 ? k_last_status() : k_fail(K_ERR_RUNTIME, "internal: missing tensor");
   int32_t index;
   if (free_head >= 0) {

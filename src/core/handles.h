@@ -12,6 +12,10 @@ int32_t handle_new(Tensor* t);
 /* The tensor behind h, or NULL with "<op>: argument '<arg>' is a released tensor" recorded. */
 Tensor* handle_get(int32_t h, const char* op, const char* arg);
 int handle_release(int32_t h);
+/* Holds t (taking the caller's reference) until the next handle_new or handle_drop_held:
+ * temporaries an ABI call makes for its own use (abi/abi_args.h). On OOM t is released. */
+int handle_hold(Tensor* t);
+void handle_drop_held(void);
 int64_t handle_live_count(void);
 
 #endif

@@ -48,18 +48,44 @@ static Storage* storage_new(size_t nbytes, const char* op) {
            op, nbytes, (long long)KINDLING_HEAP_LIMIT);
     return NULL;
   }
-  s->refcount = 1;
-  s->nbytes = nbytes;
-  s->data = data;
+  *s = (Storage){.refcount = 1, .nbytes = nbytes, .data = data};
   live_bytes += (int64_t)nbytes;
   return s;
 }
 
 static void storage_release(Storage* s) {
   if (--s->refcount > 0) return;
-  live_bytes -= (int64_t)s->nbytes;
-  free(s->data);
+  if (s->owner) {
+    storage_release(s->owner);
+  } else {
+    live_bytes -= (int64_t)s->nbytes;
+    free(s->data);
+  }
   free(s);
+}
+
+int64_t contiguous_strides(int ndim, const int32_t* shape, int64_t* stride) {
+  int64_t n = 1;
+  for (int i = ndim - 1; i >= 0; i--) {
+    stride[i] = n;
+    n *= shape[i];
+  }
+  return n;
+}
+
+/* PyTorch's rule: dims of size 1 may have any stride; an empty tensor is contiguous. */
+void tensor_update_contiguous(Tensor* t) {
+  int64_t expected = 1;
+  t->contiguous = 1;
+  if (t->numel == 0) return;
+  for (int i = t->ndim - 1; i >= 0; i--) {
+    if (t->shape[i] == 1) continue;
+    if (t->stride[i] != expected) {
+      t->contiguous = 0;
+      return;
+    }
+    expected *= t->shape[i];
+  }
 }
 
 /* Validates a shape and returns its element count, or -1 with an error recorded. */
@@ -98,6 +124,8 @@ static Tensor* tensor_wrap(Storage* s, int dtype, int ndim, const int32_t* shape
   t->ndim = ndim;
   for (int i = 0; i < ndim; i++) t->shape[i] = shape[i];
   t->numel = numel;
+  contiguous_strides(ndim, shape, t->stride);
+  t->contiguous = 1;
   t->uid = next_uid++;
   t->storage = s;
   live_count++;
@@ -126,12 +154,93 @@ Tensor* tensor_zeros(int dtype, int ndim, const int32_t* shape, const char* op) 
   return t;
 }
 
-Tensor* tensor_alias(Tensor* t, int ndim, const int32_t* shape, const char* op) {
+Tensor* tensor_view(Tensor* t, int ndim, const int32_t* shape, const int64_t* stride, int64_t offset, const char* op) {
   int64_t numel = checked_numel(ndim, shape, op);
   if (numel < 0) return NULL;
   Tensor* v = tensor_wrap(t->storage, t->dtype, ndim, shape, numel, op);
-  if (v) t->storage->refcount++;
+  if (!v) return NULL;
+  t->storage->refcount++;
+  for (int i = 0; i < ndim; i++) v->stride[i] = stride[i];
+  v->offset = offset;
+  v->is_view = 1;
+  v->view_rebases = t->storage->rebases;
+  tensor_update_contiguous(v);
   return v;
+}
+
+Tensor* tensor_alias(Tensor* t, int ndim, const int32_t* shape, const char* op) {
+  int64_t stride[K_MAX_DIMS];
+  if (checked_numel(ndim, shape, op) < 0) return NULL;
+  contiguous_strides(ndim, shape, stride);
+  return tensor_view(t, ndim, shape, stride, t->offset, op);
+}
+
+Tensor* tensor_data_alias(Tensor* t, const char* op) {
+  Storage* s = malloc(sizeof *s);
+  if (!s) return k_fail(K_ERR_OOM, "%s: out of memory allocating a storage header", op), NULL;
+  *s = (Storage){.refcount = 1, .data = t->storage->data, .owner = t->storage};
+  t->storage->refcount++;
+  Tensor* v = tensor_wrap(s, t->dtype, t->ndim, t->shape, t->numel, op);
+  if (!v) {
+    storage_release(s);
+    return NULL;
+  }
+  for (int i = 0; i < t->ndim; i++) v->stride[i] = t->stride[i];
+  v->offset = t->offset;
+  v->contiguous = t->contiguous;
+  v->is_view = 1;
+  return v;
+}
+
+/* Calls visit(element offset in t's storage, running row-major index) for every element,
+ * one row (the last dim) at a time. */
+static void for_each_row(const Tensor* t, void (*visit)(const Tensor*, int64_t at, int64_t k, void* ctx), void* ctx) {
+  if (t->numel == 0) return;
+  int32_t idx[K_MAX_DIMS] = {0};
+  int last = t->ndim - 1;
+  int64_t row = t->ndim ? t->shape[last] : 1;
+  int64_t at = t->offset;
+  for (int64_t k = 0; k < t->numel; k += row) {
+    visit(t, at, k, ctx);
+    int d = last - 1;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      at += t->stride[d];
+      if (idx[d] < t->shape[d]) break;
+      at -= t->stride[d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+static void scatter_row(const Tensor* t, int64_t at, int64_t k, void* ctx) {
+  int32_t* dst = (int32_t*)t->storage->data + at;
+  const int32_t* src = (const int32_t*)ctx + k;
+  int64_t row = t->ndim ? t->shape[t->ndim - 1] : 1, step = t->ndim ? t->stride[t->ndim - 1] : 1;
+  if (step == 1) memmove(dst, src, (size_t)row * 4);
+  else for (int64_t j = 0; j < row; j++) dst[j * step] = src[j];
+}
+
+static void gather_row(const Tensor* t, int64_t at, int64_t k, void* ctx) {
+  const int32_t* src = (const int32_t*)t->storage->data + at;
+  int32_t* dst = (int32_t*)ctx + k;
+  int64_t row = t->ndim ? t->shape[t->ndim - 1] : 1, step = t->ndim ? t->stride[t->ndim - 1] : 1;
+  if (step == 1) memmove(dst, src, (size_t)row * 4);
+  else for (int64_t j = 0; j < row; j++) dst[j] = src[j * step];
+}
+
+/* Elements move as 32-bit patterns: float32 and int32 alike. */
+void tensor_scatter_from(Tensor* dst, const void* src) { for_each_row(dst, scatter_row, (void*)src); }
+void tensor_gather_to(void* dst, const Tensor* src) { for_each_row(src, gather_row, dst); }
+
+Tensor* tensor_dense(Tensor* t, const char* op) {
+  if (t->contiguous) {
+    tensor_retain(t);
+    return t;
+  }
+  Tensor* d = tensor_new_like(t, op);
+  if (d) tensor_gather_to(tensor_data(d), t);
+  return d;
 }
 
 Tensor* tensor_scalar(float value, const char* op) {

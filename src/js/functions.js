@@ -47,6 +47,13 @@ export const le = method('le');
 
 export const index_select = method('index_select');
 export const narrow = method('narrow');
+export const select = method('select');
+export const gather = method('gather');
+export const scatter = method('scatter');
+export const scatter_add = method('scatter_add');
+export const index_put = method('index_put');
+export const masked_fill = method('masked_fill');
+export const nonzero = method('nonzero');
 
 /** torch.cat(tensors, dim = 0) */
 export function cat(tensors, dim = 0) {

@@ -6,11 +6,13 @@ import { DTYPES, dtypeCode } from './dtype.js';
 import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
 import { GradFn } from './grad_fn.js';
 import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
+import { getitem, positions, setitem } from './indexing.js';
 
 const BIN = { add: 0, sub: 1, mul: 2, div: 3 };
 const CMP = { eq: 0, gt: 1, lt: 2, ne: 3, ge: 4, le: 5 };
 const UN = { neg: 0, exp: 1, log: 2, sqrt: 3, relu: 4, sigmoid: 5, tanh: 6, pow: 7, leaky_relu: 8, abs: 9 };
 const DIM_ALL = 0x7fff;
+const INPLACE = { add_: 0, sub_: 1, mul_: 2, div_: 3, fill_: 4, copy_: 5, clamp_: 6 };
 
 /** Wraps a fresh handle (or throws the core's error for a status). */
 export function wrap(handle, kept = false) {
@@ -100,6 +102,20 @@ export class Tensor {
   }
 
   detach() { return wrap(k.k_detach(this.handle)); }
+  /** Tensor.data: shares storage like detach(), with its own version counter (as PyTorch). */
+  get data() { return wrap(k.k_data_alias(this.handle)); }
+  _info(slot) { check(k.k_info(this.handle, SCRATCH)); return scratch()[slot]; }
+  is_contiguous() { return this._info(12) === 1; }
+  contiguous() { return wrap(k.k_contiguous(this.handle)); }
+  storage_offset() { return this._info(13); }
+  stride(dim) {
+    check(k.k_info(this.handle, SCRATCH));
+    const strides = Array.from(scratch().subarray(14, 14 + this.ndim));
+    return dim === undefined ? strides : strides[this._dim('stride', dim)];
+  }
+  /** The storage's version counter: in-place writes bump it (PyTorch's t._version). */
+  get _version() { return this._info(20); }
+  _is_view() { return this._info(21) === 1; }
   clone() { return wrap(k.k_clone(this.handle)); }
   keep() { this.handle; return keep(this); }
 
@@ -242,7 +258,7 @@ export class Tensor {
 
   // --- shapes -----------------------------------------------------------------------
   reshape(...shape) { return wrap(k.k_reshape(this.handle, ...this._shapePtr('reshape', shape))); }
-  view(...shape) { return wrap(k.k_reshape(this.handle, ...this._shapePtr('view', shape))); }
+  view(...shape) { return wrap(k.k_view(this.handle, ...this._shapePtr('view', shape))); }
   _shapePtr(call, args) {
     const dims = shapeArgs(call, args);
     if (dims.length > 6) throw new RangeError(`${call}: at most 6 dimensions are supported, got ${dims.length}`);
@@ -310,6 +326,90 @@ export class Tensor {
     return this.narrow(0, from, Math.max(clamp(end) - from, 0));
   }
   expand(...shape) { return wrap(k.k_expand(this.handle, ...this._shapePtr('expand', shape))); }
+
+  // --- indexing (indexing.js) -------------------------------------------------------
+  /** Python's t[...]: t.index(0), t.index(':', 1), t.index('1:3, ::2'), t.index('...', -1), t.index(null). */
+  index(...indices) { return getitem(this, indices); }
+  /** Python's t[...] = value: t.setitem(':', 1, 0) is t[:, 1] = 0 (in place; returns t). */
+  setitem(...args) {
+    if (args.length < 1) throw new TypeError('setitem: expected the indices and then the value, got no arguments');
+    const value = args.pop();
+    return setitem(this, args, value);
+  }
+  select(dim, index) {
+    checkInt('select', 'dim', dim);
+    checkInt('select', 'index', index);
+    return wrap(k.k_select(this.handle, dim, index));
+  }
+  index_put_(indices, values, accumulate = false) {
+    if (isOptions(accumulate)) ({ accumulate } = parseOptions('index_put_', accumulate, { accumulate: false }));
+    if (!Array.isArray(indices) || !indices.every((t) => t instanceof Tensor))
+      throw typeError('index_put_', 'an array of index Tensors for indices', indices);
+    if (!(values instanceof Tensor)) throw typeError('index_put_', 'a Tensor for values', values);
+    if (typeof accumulate !== 'boolean') throw typeError('index_put_', 'a boolean for accumulate', accumulate);
+    return setitem(this, indices, values, 'index_put_', accumulate);
+  }
+  index_put(indices, values, accumulate = false) { return this.clone().index_put_(indices, values, accumulate); }
+  masked_fill_(mask, value) {
+    if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw typeError('masked_fill_', 'a bool Tensor for mask', mask);
+    if (typeof value !== 'number' && typeof value !== 'boolean' && !(value instanceof Tensor && value.ndim === 0))
+      throw typeError('masked_fill_', 'a number or a 0-d Tensor for value', value);
+    const full = mask.expand(this.shape);
+    try {
+      return setitem(this, [full], value, 'masked_fill_');
+    } finally {
+      full.dispose();
+    }
+  }
+  masked_fill(mask, value) { return this.clone().masked_fill_(mask, value); }
+  gather(dim, index) {
+    if (isOptions(index)) ({ index } = parseOptions('gather', index, { index: undefined, sparse_grad: false }));
+    checkInt('gather', 'dim', dim);
+    if (!(index instanceof Tensor)) throw typeError('gather', 'an int64 Tensor for index', index);
+    return wrap(k.k_gather(this.handle, dim, index.handle));
+  }
+  /** scatter_(dim, index, src | value, {reduce: 'add'}): self[index[i][j]][j] = src[i][j] for dim 0. */
+  scatter_(dim, index, src, options) {
+    const { reduce } = parseOptions('scatter_', options, { reduce: undefined });
+    if (reduce !== undefined && reduce !== 'add')
+      throw new TypeError(`scatter_: reduce must be 'add' (kindling has no 'multiply'), got ${describe(reduce)}`);
+    return this._scatter('scatter_', dim, index, src, reduce === 'add');
+  }
+  scatter_add_(dim, index, src) {
+    if (!(src instanceof Tensor)) throw typeError('scatter_add_', 'a Tensor for src', src);
+    return this._scatter('scatter_add_', dim, index, src, true);
+  }
+  scatter(dim, index, src, options) { return this.clone().scatter_(dim, index, src, options); }
+  scatter_add(dim, index, src) { return this.clone().scatter_add_(dim, index, src); }
+  _scatter(call, dim, index, src, accumulate) {
+    checkInt(call, 'dim', dim);
+    if (!(index instanceof Tensor)) throw typeError(call, 'an int64 Tensor for index', index);
+    if (!(src instanceof Tensor) && typeof src !== 'number') throw typeError(call, 'a Tensor or a number for src', src);
+    if (src instanceof Tensor) {
+      if (src.ndim !== index.ndim || index.shape.some((n, d) => n > src.shape[d]))
+        throw new RangeError(`${call}: expected index [${index.shape.join(', ')}] to be no larger than src ` +
+          `[${src.shape.join(', ')}] in every dimension`);
+    }
+    const all = positions(this);
+    const temps = [all];
+    try {
+      const pos = wrap(k.k_gather(all.handle, dim, index.handle));
+      temps.push(pos);
+      let values = src;
+      if (src instanceof Tensor) temps.push((values = src.index(...index.shape.map((n) => `:${n}`))));
+      else temps.push((values = wrap(k.k_full(this._dtype, 0, 0, src))));
+      check(k.k_put_(this.handle, pos.handle, values.handle, accumulate ? 1 : 0));
+      return this;
+    } finally {
+      for (const t of temps) t.dispose();
+    }
+  }
+  nonzero(options) {
+    const { as_tuple } = parseOptions('nonzero', options, { as_tuple: false });
+    const coords = wrap(k.k_nonzero(this.handle));
+    if (!as_tuple) return coords;
+    return Array.from({ length: Math.max(this.ndim, 1) }, (_, j) => coords.select(1, j));
+  }
   expand_as(other) { return this.expand(other.shape); }
 
   // --- dtype and in-place -----------------------------------------------------------
@@ -324,17 +424,48 @@ export class Tensor {
   bool() { return this.to('bool'); }
   cpu() { return this; }
 
-  fill_(value) {
-    if (typeof value !== 'number') throw typeError('fill_', 'a number', value);
-    check(k.k_fill_(this.handle, value));
+  // In place (ops/inplace.c): every write bumps the version counter autograd checks.
+  _inplace(name, other, s = 0, alpha = 1, lo = NaN, hi = NaN) {
+    const self = this.handle;
+    check(k.k_inplace(INPLACE[name], self, other ? other.handle : 0, s, alpha, lo, hi));
     return this;
+  }
+  _arith_(name, other, options) {
+    let alpha = 1;
+    if (name === 'add_' || name === 'sub_') ({ alpha } = parseOptions(name, options, { alpha: 1 }));
+    else if (name === 'div_') {
+      const { rounding_mode } = parseOptions(name, options, { rounding_mode: null });
+      if (rounding_mode !== null)
+        throw new TypeError(`div_: rounding_mode ${describe(rounding_mode)} is not supported (only true division)`);
+    } else if (options !== undefined) parseOptions(name, options, {});
+    if (typeof alpha !== 'number' && typeof alpha !== 'boolean') throw typeError(name, 'a number for alpha', alpha);
+    if (other instanceof Tensor) return this._inplace(name, other, 0, Number(alpha));
+    if (typeof other !== 'number' && typeof other !== 'boolean') throw typeError(name, 'a Tensor or a number for other', other);
+    return this._inplace(name, null, Number(other), Number(alpha));
+  }
+  add_(other, options) { return this._arith_('add_', other, options); }
+  sub_(other, options) { return this._arith_('sub_', other, options); }
+  mul_(other) { return this._arith_('mul_', other); }
+  div_(other, options) { return this._arith_('div_', other, options); }
+  fill_(value) {
+    if (value instanceof Tensor) return this._inplace('fill_', value);
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw typeError('fill_', 'a number or a 0-d Tensor', value);
+    return this._inplace('fill_', null, Number(value));
   }
   zero_() { return this.fill_(0); }
-  copy_(src) {
+  copy_(src, options) {
+    parseOptions('copy_', options, { non_blocking: false });
     if (!(src instanceof Tensor)) throw typeError('copy_', 'a Tensor', src);
-    check(k.k_copy_(this.handle, src.handle));
-    return this;
+    return this._inplace('copy_', src);
   }
+  /** clamp_(min, max) or clamp_({min, max}); null or undefined leaves that side open. */
+  clamp_(min, max) {
+    if (isOptions(min)) ({ min, max } = parseOptions('clamp_', min, { min: null, max: null }));
+    for (const [name, v] of [['min', min], ['max', max]])
+      if (v !== null && v !== undefined && typeof v !== 'number') throw typeError('clamp_', `a number or null for ${name}`, v);
+    return this._inplace('clamp_', null, 0, 1, min ?? NaN, max ?? NaN);
+  }
+  clip_(min, max) { return this.clamp_(min, max); }
   uniform_(from = 0, to = 1) {
     checkNumber('uniform_', 'from', from);
     checkNumber('uniform_', 'to', to);

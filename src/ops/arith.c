@@ -135,7 +135,15 @@ Tensor* op_binary(int kind, Tensor* a, Tensor* b, const char* name) {
     tensor_release(out);
     return NULL;
   }
-  if (node) node->i[0] = kind;
+  /* the values backward reads: a * b needs each for the other's gradient; a / b always needs b;
+   * pow / maximum / minimum read both */
+  if (node) {
+    node->i[0] = kind;
+    node->reads = kind == BIN_ADD || kind == BIN_SUB ? 0
+                  : kind == BIN_MUL                ? (b->requires_grad ? 1 : 0) | (a->requires_grad ? 2 : 0)
+                  : kind == BIN_DIV                ? (b->requires_grad ? 1 : 0) | 2
+                                                   : 3;
+  }
   return out;
 }
 
@@ -317,6 +325,7 @@ Tensor* op_binary_scalar(int kind, Tensor* a, float s, int scalar_first, const c
     node->i[0] = kind;
     node->i[1] = scalar_first;
     node->f[0] = s;
+    node->reads = kind == BIN_DIV && scalar_first;
   }
   return out;
 }

@@ -1,5 +1,5 @@
-/* index.c: index_select, narrow and cat — the gathering and joining a DataLoader's
- * batching and users' slicing need. Each views its operand as (outer, D, inner) around
+/* index.c: index_select and cat — the gathering and joining a DataLoader's batching
+ * needs (views such as narrow and slices are in view.c). Each views its operand as (outer, D, inner) around
  * the dim, so every op is a loop of contiguous block copies. */
 #include <string.h>
 
@@ -39,7 +39,7 @@ Tensor* op_index_select(Tensor* a, int dim, Tensor* index, const char* name) {
     tensor_release(out);
     return NULL;
   }
-  if (node) node->i[0] = dim;
+  if (node) node->i[0] = dim, node->reads = 2; /* the index, not the values */
   return out;
 }
 
@@ -57,47 +57,6 @@ int index_select_backward(Node* n, const Tensor* g, Tensor** gi) {
       const float* src = tensor_f32(g) + (o * index->numel + i) * inner;
       for (int64_t j = 0; j < inner; j++) dst[j] += src[j]; /* repeated indices accumulate */
     }
-  gi[0] = dx;
-  return K_OK;
-}
-
-Tensor* op_narrow(Tensor* a, int dim, int start, int length, const char* name) {
-  if (a->ndim == 0) return k_fail(K_ERR_RUNTIME, "%s: cannot narrow a 0-d tensor", name), NULL;
-  if ((dim = wrap_dim(dim, a->ndim, name)) < 0) return NULL;
-  int32_t size = a->shape[dim];
-  if (start < 0) start += size;
-  if (start < 0 || start > size || length < 0 || start + (int64_t)length > size)
-    return k_fail(K_ERR_RANGE, "%s: start (%d) + length (%d) exceeds dimension size (%d)", name, start, length,
-                  (int)size), NULL;
-  int64_t outer, D, inner;
-  split_at_dim(a, dim, &outer, &D, &inner);
-  int32_t shape[K_MAX_DIMS];
-  memcpy(shape, a->shape, sizeof shape);
-  shape[dim] = length;
-  Tensor* out = tensor_new(a->dtype, a->ndim, shape, name);
-  if (!out) return NULL;
-  size_t row = (size_t)(length * inner) * 4;
-  for (int64_t o = 0; o < outer; o++)
-    memcpy((char*)out->storage->data + o * row, (char*)a->storage->data + ((o * D + start) * inner) * 4, row);
-  Node* node;
-  if (autograd_record(out, OP_NARROW, 1, &a, &node) != K_OK) {
-    tensor_release(out);
-    return NULL;
-  }
-  if (node) node->i[0] = dim, node->i[1] = start;
-  return out;
-}
-
-int narrow_backward(Node* n, const Tensor* g, Tensor** gi) {
-  Tensor* a = n->inputs[0];
-  Tensor* dx = tensor_zeros(K_FLOAT32, a->ndim, a->shape, "backward");
-  if (!dx) return k_last_status();
-  int64_t outer, D, inner;
-  split_at_dim(a, n->i[0], &outer, &D, &inner);
-  int64_t length = g->shape[n->i[0]];
-  for (int64_t o = 0; o < outer; o++)
-    memcpy(tensor_f32(dx) + (o * D + n->i[1]) * inner, tensor_f32(g) + o * length * inner,
-           (size_t)(length * inner) * 4);
   gi[0] = dx;
   return K_OK;
 }
@@ -126,7 +85,7 @@ static Tensor* cat_some(int count, Tensor** parts, int dim, const char* name) {
     tensor_release(out);
     return NULL;
   }
-  if (count <= K_MAX_INPUTS && node) node->i[0] = dim;
+  if (count <= K_MAX_INPUTS && node) node->i[0] = dim, node->reads = 0;
   return out;
 }
 

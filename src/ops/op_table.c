@@ -28,7 +28,6 @@ const OpInfo op_table[] = {
     [OP_DROPOUT] = {"dropout", dropout_backward, "MulBackward0"},
     [OP_LOSS] = {"loss", loss_backward, "NllLossBackward0"},
     [OP_INDEX_SELECT] = {"index_select", index_select_backward, "IndexSelectBackward0"},
-    [OP_NARROW] = {"narrow", narrow_backward, "SliceBackward0"},
     [OP_CAT] = {"cat", cat_backward, "CatBackward0"},
     /* math-ops */
     [OP_BINARY_MATH] = {"pow / maximum / minimum", binary_backward, "PowBackward1"},
@@ -39,6 +38,13 @@ const OpInfo op_table[] = {
     [OP_VAR] = {"var", var_backward, "VarBackward0"},
     [OP_PROD] = {"prod", prod_backward, "ProdBackward0"},
     [OP_CLAMP_TENSOR] = {"clamp", clamp_tensor_backward, "ClampBackward0"},
+    /* views, indexing and in-place ops (OP_AS_VIEW and OP_OVERWRITE named in grad_fn_name) */
+    [OP_AS_VIEW] = {"view", as_view_backward, "SliceBackward0"},
+    [OP_INDEX] = {"index", index_backward, "IndexBackward0"},
+    [OP_GATHER] = {"gather", gather_backward, "GatherBackward0"},
+    [OP_INDEX_PUT] = {"index_put_", index_put_backward, "IndexPutBackward0"},
+    [OP_OVERWRITE] = {"fill_ / copy_", overwrite_backward, "FillBackward0"},
+    [OP_CLAMP_INPLACE] = {"clamp_", clamp_inplace_backward, "ClampBackward1"},
 };
 
 const int op_count = (int)(sizeof op_table / sizeof op_table[0]);
@@ -107,6 +113,8 @@ const char* grad_fn_name(const Node* n) {
     case OP_SORT: return n->i[1] == 1 ? "TopkBackward0" : n->i[1] == 2 ? "SortBackward1" : "SortBackward0";
     case OP_VAR: return n->f[1] != 0 ? "StdBackward0" : "VarBackward0";
     case OP_PROD: return n->i[0] == DIM_ALL ? "ProdBackward0" : "ProdBackward1";
+    case OP_AS_VIEW: return n->i[7] == 1 ? "SelectBackward0" : n->i[7] == 2 ? "UnsqueezeBackward0" : "SliceBackward0";
+    case OP_OVERWRITE: return n->ninputs == 2 ? "CopyBackwards" : "FillBackward0";
     default: return n->op >= 0 && n->op < op_count && op_table[n->op].grad_fn ? op_table[n->op].grad_fn : "Backward";
   }
 }

@@ -18,9 +18,11 @@ enum {
   OP_SOFTMAX,
   /* nn/ */
   OP_CONV2D, OP_LINEAR, OP_MAX_POOL2D, OP_AVG_POOL2D, OP_ADAPTIVE_AVG_POOL2D, OP_BATCH_NORM, OP_DROPOUT, OP_LOSS,
-  OP_INDEX_SELECT, OP_NARROW, OP_CAT,
+  OP_INDEX_SELECT, OP_CAT,
   /* math-ops: pow / maximum / minimum with two tensors, clamp, where, sort / topk, norm, var / std, prod */
   OP_BINARY_MATH, OP_CLAMP, OP_WHERE, OP_SORT, OP_NORM, OP_VAR, OP_PROD, OP_CLAMP_TENSOR,
+  /* views, indexing and in-place ops (view.c, gather.c, inplace.c) */
+  OP_AS_VIEW, OP_INDEX, OP_GATHER, OP_INDEX_PUT, OP_OVERWRITE, OP_CLAMP_INPLACE,
   OP_COUNT
 };
 
@@ -48,18 +50,19 @@ Tensor* op_argmax(Tensor* a, int dim, int keepdim, const char* name);
 Tensor* op_matmul(Tensor* a, Tensor* b, const char* name);
 
 /* shape.c */
-Tensor* op_reshape(Tensor* a, int ndim, const int32_t* shape, const char* name); /* one -1 allowed */
+Tensor* op_reshape(Tensor* a, int ndim, const int32_t* shape, const char* name); /* one -1 allowed; may copy */
+Tensor* op_view(Tensor* a, int ndim, const int32_t* shape, const char* name);    /* never copies */
 Tensor* op_permute(Tensor* a, const int32_t* dims, const char* name);
 Tensor* op_transpose(Tensor* a, int d0, int d1, const char* name);
 Tensor* op_flatten(Tensor* a, int start, int end, const char* name);
 Tensor* op_expand(Tensor* a, int ndim, const int32_t* shape, const char* name);
 Tensor* op_clone(Tensor* a, const char* name);
 Tensor* op_detach(Tensor* a, const char* name);
+Tensor* op_data(Tensor* a, const char* name);  /* Tensor.data: detach() with its own version counter */
 Tensor* op_cast(Tensor* a, int dtype, const char* name);
 
 /* index.c */
 Tensor* op_index_select(Tensor* a, int dim, Tensor* index, const char* name);
-Tensor* op_narrow(Tensor* a, int dim, int start, int length, const char* name);
 Tensor* op_cat(int count, Tensor** parts, int dim, const char* name);
 
 /* math-ops: unary.c, arith.c, reduce.c, sort.c, stats.c */
@@ -81,6 +84,33 @@ int sort_backward(Node* n, const Tensor* g, Tensor** gi);
 int norm_backward(Node* n, const Tensor* g, Tensor** gi);
 int var_backward(Node* n, const Tensor* g, Tensor** gi);
 int prod_backward(Node* n, const Tensor* g, Tensor** gi);
+
+/* view.c: views sharing a's storage. Basic indexing takes nitems items of 4 int32 each:
+ * {IDX_INT, i}, {IDX_SLICE, start, stop, step} (IDX_NONE_BOUND for an omitted bound),
+ * {IDX_NONE} (a new axis) or {IDX_ELLIPSIS}. */
+enum { IDX_INT, IDX_SLICE, IDX_NONE, IDX_ELLIPSIS };
+#define IDX_NONE_BOUND INT32_MIN
+Tensor* op_index_view(Tensor* a, int nitems, const int32_t* items, const char* name);
+Tensor* op_narrow(Tensor* a, int dim, int start, int length, const char* name);
+Tensor* op_select(Tensor* a, int dim, int index, const char* name);
+
+/* gather.c: advanced indexing (a contiguous; one int64 index tensor per dim of a, NULL
+ * for ':'; the index tensors broadcast), gather, and put_: a[pos[i]] = values[i] (or +=)
+ * at row-major positions pos (int64), values broadcast to pos's shape — the one setter
+ * behind index assignment, index_put_ and scatter_ (the shim computes the positions). */
+Tensor* op_index(Tensor* a, Tensor* const* indices, const char* name);
+Tensor* op_gather(Tensor* a, int dim, Tensor* index, const char* name);
+int op_put_(Tensor* a, Tensor* pos, Tensor* values, int accumulate, const char* name);
+Tensor* op_nonzero(Tensor* a, const char* name); /* int64 (count, ndim) coordinates, row-major order */
+
+/* inplace.c: PyTorch's in-place ops on self (strided views included). other may be NULL
+ * (a scalar s); alpha scales other for add_ / sub_; clamp_ takes lo / hi (NaN: none). */
+enum { INPLACE_ADD, INPLACE_SUB, INPLACE_MUL, INPLACE_DIV, INPLACE_FILL, INPLACE_COPY, INPLACE_CLAMP };
+int op_inplace(int kind, Tensor* self, Tensor* other, double s, double alpha, double lo, double hi, const char* name);
+/* The checks and history rewrite every in-place op shares: call before writing self with
+ * the out-of-place result r (NULL when no autograd is needed). See inplace.c. */
+int inplace_commit(Tensor* self, Tensor* r, const char* name);
+int inplace_check(Tensor* self, int needs_grad, const char* name);
 
 /* softmax.c */
 Tensor* op_softmax(Tensor* a, int dim, int log, const char* name);
@@ -105,7 +135,12 @@ int clone_backward(Node* n, const Tensor* g, Tensor** gi);
 int expand_backward(Node* n, const Tensor* g, Tensor** gi);
 int softmax_backward(Node* n, const Tensor* g, Tensor** gi);
 int index_select_backward(Node* n, const Tensor* g, Tensor** gi);
-int narrow_backward(Node* n, const Tensor* g, Tensor** gi);
+int as_view_backward(Node* n, const Tensor* g, Tensor** gi);
+int index_backward(Node* n, const Tensor* g, Tensor** gi);
+int gather_backward(Node* n, const Tensor* g, Tensor** gi);
+int index_put_backward(Node* n, const Tensor* g, Tensor** gi);
+int overwrite_backward(Node* n, const Tensor* g, Tensor** gi);
+int clamp_inplace_backward(Node* n, const Tensor* g, Tensor** gi);
 int cat_backward(Node* n, const Tensor* g, Tensor** gi);
 
 #endif

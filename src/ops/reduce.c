@@ -73,6 +73,7 @@ Tensor* op_sum(Tensor* a, int dim, int keepdim, int mean, const char* name) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->reads = 0; /* backward needs shapes only */
   if (node) {
     node->i[0] = all;
     node->i[1] = dim;

@@ -1,5 +1,6 @@
-/* shape.c: reshape / view / flatten (aliases of the same storage), permute / transpose and
- * expand (copies, since every tensor is contiguous), clone, detach, and dtype casts. */
+/* shape.c: reshape / view / flatten (views of the same storage when the strides allow,
+ * as PyTorch; reshape copies otherwise), permute / transpose and expand (copies: kindling
+ * keeps transposed layouts out of its kernels), clone, detach / .data, and dtype casts. */
 #include <string.h>
 
 #include "../core/error.h"
@@ -11,11 +12,46 @@ static Tensor* record_view(Tensor* out, Tensor* a, const char* name) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->reads = 0; /* backward needs shapes only */
   (void)name;
   return out;
 }
 
+/* PyTorch's computeStride: strides that let a (of any layout) be seen with the new shape
+ * without a copy, or 0 when some new dim would span two non-adjacent chunks of a. */
+static int view_strides(const Tensor* a, int ndim, const int32_t* shape, int64_t* stride) {
+  if (a->contiguous || a->numel == 0 || a->ndim == 0) {
+    contiguous_strides(ndim, shape, stride);
+    return 1;
+  }
+  int view_d = ndim - 1;
+  int64_t chunk_base = a->stride[a->ndim - 1], tensor_numel = 1, view_numel = 1;
+  for (int d = a->ndim - 1; d >= 0; d--) {
+    tensor_numel *= a->shape[d];
+    if (d == 0 || (a->shape[d - 1] != 1 && a->stride[d - 1] != tensor_numel * chunk_base)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
+        stride[view_d] = view_numel * chunk_base;
+        view_numel *= shape[view_d];
+        view_d--;
+      }
+      if (view_numel != tensor_numel) return 0;
+      if (d > 0) chunk_base = a->stride[d - 1], tensor_numel = 1, view_numel = 1;
+    }
+  }
+  return view_d == -1;
+}
+
+static Tensor* reshape_impl(Tensor* a, int ndim, const int32_t* shape, int may_copy, const char* name);
+
 Tensor* op_reshape(Tensor* a, int ndim, const int32_t* shape, const char* name) {
+  return reshape_impl(a, ndim, shape, 1, name);
+}
+
+Tensor* op_view(Tensor* a, int ndim, const int32_t* shape, const char* name) {
+  return reshape_impl(a, ndim, shape, 0, name);
+}
+
+static Tensor* reshape_impl(Tensor* a, int ndim, const int32_t* shape, int may_copy, const char* name) {
   char buf[96];
   if (ndim < 0 || ndim > K_MAX_DIMS) {
     k_fail(K_ERR_RANGE, "%s: at most %d dimensions are supported, got %d", name, K_MAX_DIMS, ndim);
@@ -53,7 +89,17 @@ Tensor* op_reshape(Tensor* a, int ndim, const int32_t* shape, const char* name) 
            shape_str(shape, ndim, buf, sizeof buf), (long long)a->numel);
     return NULL;
   }
-  Tensor* out = tensor_alias(a, ndim, resolved, name);
+  int64_t stride[K_MAX_DIMS];
+  if (!view_strides(a, ndim, resolved, stride)) {
+    if (!may_copy)
+      return k_fail(K_ERR_RUNTIME, "%s: view size is not compatible with input tensor's size and stride (at least one "
+                    "dimension spans across two contiguous subspaces). Use .reshape(...) instead.", name), NULL;
+    Tensor* copy = op_clone(a, name); /* PyTorch's reshape: a contiguous copy, then its view */
+    Tensor* out = copy ? reshape_impl(copy, ndim, resolved, 0, name) : NULL;
+    if (copy) tensor_release(copy);
+    return out;
+  }
+  Tensor* out = tensor_view(a, ndim, resolved, stride, a->offset, name);
   return out ? record_view(out, a, name) : NULL;
 }
 
@@ -126,6 +172,7 @@ Tensor* op_permute(Tensor* a, const int32_t* dims, const char* name) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->reads = 0; /* backward needs shapes only */
   if (node)
     for (int i = 0; i < a->ndim; i++) node->i[i] = perm[i];
   return out;
@@ -185,6 +232,7 @@ Tensor* op_expand(Tensor* a, int ndim, const int32_t* shape, const char* name) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->reads = 0; /* backward needs shapes only */
   return out;
 }
 
@@ -200,18 +248,27 @@ int expand_backward(Node* n, const Tensor* g, Tensor** gi) {
 Tensor* op_clone(Tensor* a, const char* name) {
   Tensor* out = tensor_new_like(a, name);
   if (!out) return NULL;
-  memcpy(out->storage->data, a->storage->data, (size_t)a->numel * 4);
+  tensor_gather_to(tensor_data(out), a);
   Node* node;
   if (autograd_record(out, OP_CLONE, 1, &a, &node) != K_OK) {
     tensor_release(out);
     return NULL;
   }
+  if (node) node->reads = 0; /* backward needs shapes only */
   return out;
 }
 
 int clone_backward(Node* n, const Tensor* g, Tensor** gi) { return view_backward(n, g, gi); }
 
-Tensor* op_detach(Tensor* a, const char* name) { return tensor_alias(a, a->ndim, a->shape, name); }
+/* detach() shares storage and version counter but is no differentiable view: an in-place
+ * op on it may start its own history. */
+Tensor* op_detach(Tensor* a, const char* name) {
+  Tensor* v = tensor_view(a, a->ndim, a->shape, a->stride, a->offset, name);
+  if (v) v->is_view = 0;
+  return v;
+}
+
+Tensor* op_data(Tensor* a, const char* name) { return tensor_data_alias(a, name); }
 
 Tensor* op_cast(Tensor* a, int dtype, const char* name) {
   if (dtype != K_FLOAT32 && dtype != K_INT64 && dtype != K_BOOL) {

@@ -1,0 +1,19 @@
+/* abi_args.h: how the ABI takes tensor arguments, now that views may be strided.
+ * Kernels read flat row-major arrays, so an op's input is handed over contiguous: a
+ * strided view becomes a contiguous copy made by a recorded clone (gradients flow back
+ * through it into the view, and on to its base). The copy is held by the handle table
+ * until the call's result gets its handle (handles.h), so the ABI functions stay one
+ * expression long. Tensors that a call writes in place must be contiguous already
+ * (parameters, optimizer state, running statistics are); in-place ops on views go
+ * through abi_inplace.c, which writes strided. */
+#ifndef KINDLING_ABI_ARGS_H
+#define KINDLING_ABI_ARGS_H
+
+#include "../core/tensor.h"
+
+/* The tensor behind h, contiguous; NULL with the error recorded. */
+Tensor* arg_dense(int32_t h, const char* op, const char* arg);
+/* The tensor behind h if it is contiguous (a tensor the call writes in place). */
+Tensor* arg_writable(int32_t h, const char* op, const char* arg);
+
+#endif
