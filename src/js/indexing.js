@@ -169,7 +169,11 @@ export function setitem(self, args, value, call = 'setitem', accumulate = false)
     if (!advanced && !recording && !accumulate) {
       const region = getitem(self, args, call);
       owned.push(region);
-      check(k.k_inplace(5 /* copy_ */, region.handle, v.handle, 0, 1, NaN, NaN));
+      try {
+        check(k.k_inplace(5 /* copy_ */, region.handle, v.handle, 0, 1, NaN, NaN));
+      } catch (e) { // the core names the copy_ it ran; the user called setitem
+        throw new e.constructor(e.message.replace(/^copy_:/, `${call}:`));
+      }
       return self;
     }
     const all = positions(self);

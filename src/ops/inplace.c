@@ -165,10 +165,16 @@ static Tensor* out_of_place(int kind, Tensor* self, Tensor* other, double s, dou
 }
 
 int overwrite_backward(Node* n, const Tensor* g, Tensor** gi) {
-  gi[0] = NULL; /* the old values are gone: no gradient */
+  /* the old values are gone: a zero gradient (PyTorch's FillBackward / CopyBackwards) */
+  gi[0] = tensor_zeros(K_FLOAT32, g->ndim, g->shape, "backward");
+  if (!gi[0]) return k_last_status();
   if (n->ninputs < 2) return K_OK;
   Tensor* gv = tensor_new_like(g, "backward");
-  if (!gv) return k_last_status();
+  if (!gv) {
+    tensor_release(gi[0]);
+    gi[0] = NULL;
+    return k_last_status();
+  }
   memcpy(tensor_f32(gv), tensor_f32(g), (size_t)g->numel * 4);
   gi[1] = gv;
   return K_OK;

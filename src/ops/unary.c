@@ -57,6 +57,8 @@ Tensor* op_unary(int kind, Tensor* a, float p, const char* name) {
   if (node) {
     node->i[0] = kind;
     node->f[0] = p;
+    /* derivatives from the output alone leave the input free to change (version checks) */
+    node->reads = kind == UN_NEG || (needs_output(kind) && kind != UN_ELU) ? 0 : 1;
     if (needs_output(kind)) {
       Tensor* y = tensor_alias(out, out->ndim, out->shape, name);
       if (!y) {
