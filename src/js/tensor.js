@@ -445,7 +445,7 @@ export class Tensor {
   }
   add_(other, options) { return this._arith_('add_', other, options); }
   sub_(other, options) { return this._arith_('sub_', other, options); }
-  mul_(other) { return this._arith_('mul_', other); }
+  mul_(other, options) { return this._arith_('mul_', other, options); }
   div_(other, options) { return this._arith_('div_', other, options); }
   fill_(value) {
     if (value instanceof Tensor) return this._inplace('fill_', value);
