@@ -188,7 +188,8 @@ int clamp_inplace_backward(Node* n, const Tensor* g, Tensor** gi) {
   return K_OK;
 }
 
-static int check_args(int kind, Tensor* self, Tensor* other, double lo, double hi, const char* name) {
+static int check_args(int kind, Tensor* self, Tensor* other, double s, double alpha, double lo, double hi,
+                      const char* name) {
   char a[96], b[96];
   if (kind == INPLACE_FILL && other && other->ndim != 0)
     return k_fail(K_ERR_RUNTIME, "%s: fill_ only supports 0-dimension value tensor but got tensor with %d dimensions.",
@@ -201,7 +202,10 @@ static int check_args(int kind, Tensor* self, Tensor* other, double lo, double h
       return k_fail(K_ERR_TYPE, "%s: expected a float32 tensor, got %s", name, dtype_name(self->dtype));
   }
   if (kind <= INPLACE_DIV && self->dtype != K_FLOAT32) {
-    int float_result = kind == INPLACE_DIV || (other && other->dtype == K_FLOAT32);
+    int float_result = kind == INPLACE_DIV || (other ? other->dtype == K_FLOAT32 : s != (double)(int32_t)s);
+    if (alpha != (double)(int32_t)alpha)
+      return k_fail(K_ERR_RUNTIME, "%s: for integral input tensors, argument alpha must not be a floating point "
+                    "number.", name);
     if (self->dtype == K_BOOL || float_result)
       return k_fail(K_ERR_RUNTIME, "%s: result type %s can't be cast to the desired output type %s", name,
                     float_result ? "Float" : "Long", self->dtype == K_BOOL ? "Bool" : "Long");
@@ -218,7 +222,7 @@ static int check_args(int kind, Tensor* self, Tensor* other, double lo, double h
 }
 
 int op_inplace(int kind, Tensor* self, Tensor* other, double s, double alpha, double lo, double hi, const char* name) {
-  if (check_args(kind, self, other, lo, hi, name) != K_OK) return k_last_status();
+  if (check_args(kind, self, other, s, alpha, lo, hi, name) != K_OK) return k_last_status();
   if (kind == INPLACE_FILL && other) { /* fill_ with a 0-d tensor: a copy_ that broadcasts */
     kind = INPLACE_COPY;
   }
