@@ -335,6 +335,9 @@ export const INTERNAL_NAMES = {
   view: ['reshape'], view_as: ['view', 'reshape'], reshape_as: ['reshape'], expand_as: ['expand'],
   squeeze: ['reshape'], unsqueeze: ['reshape'], stack: ['unsqueeze', 'cat'],
   rsub: ['sub'], rdiv: ['div'],
+  // index assignment runs index (for the positions) and index_put_ (the write)
+  setitem: ['index', 'index_put_'], index_put_: ['index'], masked_fill_: ['expand', 'index_put_'],
+  scatter_: ['gather', 'index', 'index_put_'], scatter_add_: ['gather', 'index', 'index_put_'],
   // nn.Linear(...) and nn.Conv2d(...) allocate their weights with torch.empty -> 'full'
   Linear: ['full'], Conv2d: ['full'], BatchNorm1d: ['full'], BatchNorm2d: ['full'],
 };

@@ -490,7 +490,8 @@ gen('item: tensor that does not have exactly one element', shape({ minSize: 0 })
   return { call: 'item', expect: RangeError, label: `x${show(s)}.item()`, run: () => x.item() };
 });
 
-const READERS = ['item', 'tolist', 'toTypedArray', 'backward', 'sum', 'relu', 'reshape', 'clone', 'detach', 'fill_', 'copy_', 'requires_grad_', 'grad', 'to', 'float', 'long', 'softmax', 'matmul', 'index_select', 'narrow', 'transpose', 'permute', 'expand', 'uniform_', 'normal_'];
+const READERS = ['item', 'tolist', 'toTypedArray', 'backward', 'sum', 'relu', 'reshape', 'clone', 'detach', 'fill_', 'copy_', 'requires_grad_', 'grad', 'to', 'float', 'long', 'softmax', 'matmul', 'index_select', 'narrow', 'transpose', 'permute', 'expand', 'uniform_', 'normal_',
+  'index', 'setitem', 'select', 'add_', 'mul_', 'clamp_', 'gather', 'data', 'contiguous'];
 gen('released tensor used as self', pick(...READERS), (op) => {
   const x = RELEASED([1]);
   const other = F32([1]), index = I64([1], 1);
@@ -499,6 +500,8 @@ gen('released tensor used as self', pick(...READERS), (op) => {
     grad: () => x.grad, to: () => x.to('int64'), softmax: () => x.softmax(0), matmul: () => x.matmul(other),
     index_select: () => x.index_select(0, index), narrow: () => x.narrow(0, 0, 1), transpose: () => x.transpose(0, 0),
     permute: () => x.permute(0), expand: () => x.expand(2),
+    index: () => x.index(0), setitem: () => x.setitem(0, 1), select: () => x.select(0, 0), add_: () => x.add_(other),
+    mul_: () => x.mul_(2), clamp_: () => x.clamp_(0, 1), gather: () => x.gather(0, index), data: () => x.data,
   };
   return { call: op, expect: Error, message: RELEASED_MESSAGE, label: `<released>.${op}()`, run: runs[op] ?? (() => x[op]()) };
 });
@@ -550,6 +553,50 @@ gen('copy_: source of the wrong shape or kind, or a leaf that requires grad', fc
   const src = kind === 0 ? F32(b) : kind === 1 ? bad : F32(a);
   return { call: 'copy_', expect: kind === 1 ? TypeError : Error, label: `x${show(a)}.copy_(${show(src)})`, run: () => x.copy_(src), watch: [x] };
 });
+
+// --- views, indexing and in-place arithmetic (issue 10) ------------------------------------------
+gen('index: subscripts out of range or of the wrong kind', fc.tuple(shape({ minDims: 1, maxDims: 3, minSize: 1 }), fc.nat(7), notAnInteger),
+  ([s, kind, bad]) => {
+    const x = F32(s);
+    const args = [[s[0] + 2], [':'.repeat(1), ...s.map(() => 0)], ['::-1'], ['1:2:3:4'], [bad], [F32([1])], ['...', '...'], [[0, s[0]]]][kind];
+    const expect = [RangeError, RangeError, RangeError, TypeError, TypeError, TypeError, RangeError, RangeError][kind];
+    const valid = kind === 4 && (bad === null || typeof bad === 'string' || Array.isArray(bad));
+    return { call: 'index', expect: valid ? 'either' : expect, label: `x${show(s)}.index(${show(...args)})`, run: () => x.index(...args), watch: [x] };
+  });
+
+gen('setitem: value of the wrong kind or shape, or a leaf that requires grad', fc.tuple(shape({ minDims: 1, maxDims: 3, minSize: 1 }), fc.nat(3), nonNumber),
+  ([s, kind, bad]) => {
+    const x = kind === 2 ? PARAM(s) : F32(s);
+    const value = [bad, F32([...s.slice(1), s[0] + 2]), 1.5, 2][kind];
+    const index = kind === 3 ? [[s[0] + 1]] : [0];
+    const expect = [TypeError, Error, Error, RangeError][kind];
+    const valid = kind === 0 && (bad instanceof torch.Tensor || Array.isArray(bad) || typeof bad === 'boolean');
+    return { call: 'setitem', expect: valid ? 'either' : expect, label: `x${show(s)}.setitem(${show(...index)}, ${show(value)})`, run: () => x.setitem(...index, value), watch: [x] };
+  });
+
+gen('add_ / sub_ / mul_ / div_: operand of the wrong kind or shape, leaf, unknown option', fc.tuple(pick('add_', 'sub_', 'mul_', 'div_'), nonBroadcastablePair, fc.nat(3), nonNumber),
+  ([op, [a, b], kind, bad]) => {
+    const x = kind === 2 ? PARAM(a) : F32(a);
+    const args = [[bad], [F32(b)], [1.5], [1.5, { alpah: 2 }]][kind];
+    const expect = [TypeError, Error, Error, TypeError][kind];
+    const valid = kind === 0 && typeof bad === 'boolean';
+    return { call: op, expect: valid ? 'either' : expect, label: `x${show(a)}.${op}(${show(...args)})`, run: () => x[op](...args), watch: [x] };
+  });
+
+gen('clamp_: no bound or bounds of the wrong kind', fc.tuple(shape(), fc.nat(2), nonNumber), ([s, kind, bad]) => {
+  const x = F32(s);
+  const args = [[], [bad, 1], [{ min: 0, low: 1 }]][kind];
+  const valid = kind === 1 && (bad === null || bad === undefined);
+  return { call: 'clamp_', expect: valid ? 'either' : kind === 0 ? Error : TypeError, label: `x.clamp_(${show(...args)})`, run: () => x.clamp_(...args), watch: [x] };
+});
+
+gen('gather / scatter_: index out of range, of the wrong dtype or rank', fc.tuple(pick('gather', 'scatter_'), fc.integer({ min: 1, max: 5 }), fc.nat(2)),
+  ([op, n, kind]) => {
+    const x = F32([3, n]);
+    const index = [hold(torch.tensor([[n + 1]])), F32([1, 1]), hold(torch.tensor([0]))][kind];
+    const run = op === 'gather' ? () => x.gather(1, index) : () => x.scatter_(1, index, 1.5);
+    return { call: op, expect: [RangeError, TypeError, Error][kind], label: `x[3, ${n}].${op}(1, ${show(index)})`, run, watch: [x] };
+  });
 
 gen('uniform_ / normal_: empty range or negative std', fc.tuple(pick('uniform_', 'normal_'), fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 1e-3, max: 50, noNaN: true })),
   ([op, a, d]) => {
