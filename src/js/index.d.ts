@@ -21,6 +21,14 @@ export declare class GradFn {
   toString(): string;
 }
 
+/**
+ * One subscript of Tensor.index / setitem (Python's t[...]): an integer; a string in
+ * Python's syntax (':', '1:3', '::2', '-1', '...', 'None', or several joined by commas,
+ * '1:3, ::2'); null for None; an int64 index Tensor or an array of integers (advanced
+ * indexing); a bool Tensor or an array of booleans (a mask).
+ */
+export type Index = number | string | null | Tensor | NestedArray;
+
 export declare class Tensor {
   readonly shape: Shape;
   readonly ndim: number;
@@ -39,6 +47,15 @@ export declare class Tensor {
   requires_grad_(requires_grad?: boolean): this;
   backward(gradient?: Tensor): void;
   detach(): Tensor;
+  /** Shares storage like detach(), with its own version counter (PyTorch's Tensor.data). */
+  readonly data: Tensor;
+  /** The storage's version counter, bumped by every in-place write. */
+  readonly _version: number;
+  is_contiguous(): boolean;
+  contiguous(): Tensor;
+  stride(): number[];
+  stride(dim: number): number;
+  storage_offset(): number;
   clone(): Tensor;
   /** Makes a step-scoped tensor kept (see the README's memory rule). */
   keep(): this;
@@ -138,17 +155,40 @@ export declare class Tensor {
   expand_as(other: Tensor): Tensor;
   index_select(dim: number, index: Tensor): Tensor;
   narrow(dim: number, start: number, length: number): Tensor;
-  /** Rows start..end-1 along dim 0, like Python's t[start:end]. */
+  /** Rows start..end-1 along dim 0, like Python's t[start:end] (a view). */
   slice(start?: number, end?: number): Tensor;
+  /** Python's t[...]: t.index(0), t.index(':', 1), t.index('1:3, ::2'), t.index('...', -1), t.index(null). */
+  index(...indices: Index[]): Tensor;
+  /** Python's t[...] = value, in place: t.setitem(':', 1, 0) is t[:, 1] = 0. */
+  setitem(...indicesThenValue: [...Index[], Scalar | Tensor | NestedArray]): this;
+  select(dim: number, index: number): Tensor;
+  index_put_(indices: Tensor[], values: Tensor, accumulate?: boolean | { accumulate?: boolean }): this;
+  index_put(indices: Tensor[], values: Tensor, accumulate?: boolean | { accumulate?: boolean }): Tensor;
+  masked_fill_(mask: Tensor, value: Scalar | Tensor): this;
+  masked_fill(mask: Tensor, value: Scalar | Tensor): Tensor;
+  gather(dim: number, index: Tensor): Tensor;
+  scatter_(dim: number, index: Tensor, src: Tensor | number, options?: { reduce?: 'add' }): this;
+  scatter(dim: number, index: Tensor, src: Tensor | number, options?: { reduce?: 'add' }): Tensor;
+  scatter_add_(dim: number, index: Tensor, src: Tensor): this;
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor;
+  nonzero(): Tensor;
+  nonzero(options: { as_tuple: true }): Tensor[];
   to(dtype: DTypeLike | 'cpu' | { dtype?: DTypeLike; device?: 'cpu' }): Tensor;
   float(): Tensor;
   long(): Tensor;
   int(): Tensor;
   bool(): Tensor;
   cpu(): this;
-  fill_(value: number): this;
+  add_(other: Tensor | Scalar, options?: { alpha?: number }): this;
+  sub_(other: Tensor | Scalar, options?: { alpha?: number }): this;
+  mul_(other: Tensor | Scalar): this;
+  div_(other: Tensor | Scalar, options?: { rounding_mode?: null }): this;
+  fill_(value: Scalar | Tensor): this;
   zero_(): this;
-  copy_(src: Tensor): this;
+  copy_(src: Tensor, options?: { non_blocking?: boolean }): this;
+  clamp_(min?: number | null, max?: number | null): this;
+  clamp_(options: { min?: number | null; max?: number | null }): this;
+  clip_(min?: number | null, max?: number | null): this;
   uniform_(from?: number, to?: number): this;
   normal_(mean?: number, std?: number): this;
 }
@@ -262,6 +302,13 @@ export declare function ge(input: Tensor, other: TensorLike): Tensor;
 export declare function le(input: Tensor, other: TensorLike): Tensor;
 export declare function index_select(input: Tensor, dim: number, index: Tensor): Tensor;
 export declare function narrow(input: Tensor, dim: number, start: number, length: number): Tensor;
+export declare function select(input: Tensor, dim: number, index: number): Tensor;
+export declare function gather(input: Tensor, dim: number, index: Tensor): Tensor;
+export declare function scatter(input: Tensor, dim: number, index: Tensor, src: Tensor | number, options?: { reduce?: 'add' }): Tensor;
+export declare function scatter_add(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
+export declare function index_put(input: Tensor, indices: Tensor[], values: Tensor, accumulate?: boolean): Tensor;
+export declare function masked_fill(input: Tensor, mask: Tensor, value: Scalar | Tensor): Tensor;
+export declare function nonzero(input: Tensor): Tensor;
 export declare function cat(tensors: Tensor[], dim?: number): Tensor;
 export declare function concat(tensors: Tensor[], dim?: number): Tensor;
 export declare function stack(tensors: Tensor[], dim?: number): Tensor;
