@@ -295,3 +295,20 @@ test('bad indices and in-place arguments give PyTorch\'s errors and change nothi
   assert.throws(() => base.index(0).mul_(2), /^Error: mul_: in-place operations with autograd on a view .* are not supported by kindling/);
   assert.deepEqual(base.tolist(), [[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
 });
+
+test('a view made before its base changed in place with autograd asks to be made again', () => {
+  const x = torch.randn(3, 4, { requires_grad: true });
+  const y = x.mul(2);
+  const stale = y.index(0);
+  y.mul_(3); // y now has new history; stale's history is y's old one
+  assert.throws(() => stale.sum(), /^Error: sum: this view's base was modified by an in-place operation with autograd history after the view was made; index the base again/);
+  const fresh = y.index(0);
+  fresh.sum().backward();
+  assert.deepEqual(x.grad.tolist()[0], [6, 6, 6, 6]);
+  assert.deepEqual(x.grad.tolist()[1], [0, 0, 0, 0]);
+  // without autograd history a view stays usable after in-place writes to its base
+  const a = torch.zeros(2, 2);
+  const row = a.index(1);
+  a.add_(5);
+  assert.deepEqual(row.tolist(), [5, 5]);
+});
