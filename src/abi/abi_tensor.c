@@ -81,8 +81,10 @@ int32_t k_share(int32_t h) {
 }
 
 void* k_data(int32_t h) {
-  Tensor* t = arg_dense(h, "data", "tensor");
-  return t ? tensor_data(t) : NULL;
+  Tensor* t = handle_get(h, "data", "tensor");
+  if (!t || t->contiguous) return t ? tensor_data(t) : NULL;
+  Tensor* copy = tensor_dense(t, "data"); /* a read-only snapshot, no autograd */
+  return copy && handle_hold(copy) == K_OK ? tensor_data(copy) : NULL;
 }
 
 int32_t k_info(int32_t h, int32_t* out) {
