@@ -160,3 +160,26 @@ test('gradcheck: composite', async (t) => {
 after(() => {
   console.log(log.report('gradcheck: max |analytical - numerical| error per family (relative, floored at atol/rtol)'));
 });
+
+test('gradcheck: views, indexing and in-place ops', async (t) => {
+  const cases = [
+    ['index(":", 1)', (a) => a.index(':', 1), [[3, 4]]],
+    ['index("1:3, ::2")', (a) => a.index('1:3, ::2'), [[4, 5]]],
+    ['index("...", -1, null)', (a) => a.index('...', -1, null), [[2, 3, 4]]],
+    ['select then narrow', (a) => a.select(1, 2).narrow(1, 1, 2), [[3, 4, 5]]],
+    ['view of a strided view', (a) => a.index('::2').reshape(-1), [[4, 3]]],
+    ['advanced, repeated indices', (a) => a.index([0, 2, 2], [1, 1, 3]), [[3, 4]]],
+    ['bool mask', (a) => a.index([[true, false, true], [false, true, true]]), [[2, 3]]],
+    ['gather', (a) => a.gather(1, torch.tensor([[0, 0, 2], [1, 2, 2]])), [[2, 3]]],
+    ['setitem tensor (value and base)', (a, v) => { const y = a.mul(1); y.setitem(':', '1:3', v); return y.mul(y); }, [[3, 4], [2]]],
+    ['add_ alpha (tensor)', (a, b) => a.mul(1).add_(b, { alpha: -1.5 }), [[3, 4], [4]]],
+    ['mul_ (tensor)', (a, b) => a.mul(1).mul_(b), [[3, 4], [3, 1]]],
+    ['div_ (tensor)', (a, b) => a.mul(1).div_(b), [[2, 5], [2, 5]]],
+    ['copy_ broadcast', (a, b) => { const y = a.mul(2); y.copy_(b); return y.mul(a); }, [[3, 2], [2]]],
+    ['index_put_ accumulate', (a, v) => a.mul(1).index_put_([torch.tensor([0, 2, 0])], v, true), [[3, 2], [3, 2]]],
+  ];
+  for (const [name, fn, shapes] of cases)
+    await check(t, 'views', name, fn, () => shapes.map((s, i) => input(s, name.startsWith('div_') && i === 1 ? divisor : undefined)));
+  await check(t, 'views', 'clamp_ away from the bounds', (a) => a.mul(1).clamp_(-0.3, 0.4),
+    () => [input([4, 5], (v) => (Math.abs(v - 0.4) < 0.05 || Math.abs(v + 0.3) < 0.05 ? v + 0.2 : v))]);
+});

@@ -106,7 +106,12 @@ export class Tensor {
   get data() { return wrap(k.k_data_alias(this.handle)); }
   _info(slot) { check(k.k_info(this.handle, SCRATCH)); return scratch()[slot]; }
   is_contiguous() { return this._info(12) === 1; }
-  contiguous() { return wrap(k.k_contiguous(this.handle)); }
+  contiguous(options) {
+    const { memory_format } = parseOptions('contiguous', options, { memory_format: 'contiguous_format' });
+    if (memory_format !== 'contiguous_format')
+      throw new TypeError(`contiguous: memory_format must be 'contiguous_format', got ${describe(memory_format)}`);
+    return wrap(k.k_contiguous(this.handle));
+  }
   storage_offset() { return this._info(13); }
   stride(dim) {
     check(k.k_info(this.handle, SCRATCH));
@@ -452,7 +457,10 @@ export class Tensor {
     if (typeof value !== 'number' && typeof value !== 'boolean') throw typeError('fill_', 'a number or a 0-d Tensor', value);
     return this._inplace('fill_', null, Number(value));
   }
-  zero_() { return this.fill_(0); }
+  zero_(...extra) {
+    if (extra.length) throw new TypeError(`zero_: takes no arguments, got ${extra.map(describe).join(', ')}`);
+    return this.fill_(0);
+  }
   copy_(src, options) {
     parseOptions('copy_', options, { non_blocking: false });
     if (!(src instanceof Tensor)) throw typeError('copy_', 'a Tensor', src);
