@@ -312,3 +312,17 @@ test('a view made before its base changed in place with autograd asks to be made
   a.add_(5);
   assert.deepEqual(row.tolist(), [5, 5]);
 });
+
+test('strided views are read in row-major order everywhere: backward(gradient), .grad, tolist, torch.tensor', () => {
+  const base = torch.arange(12, { dtype: 'float32' }).view(3, 4);
+  const g = base.index(':', '1::2'); // [[1, 3], [5, 7], [9, 11]], strided
+  const x = torch.ones(3, 2, { requires_grad: true });
+  x.mul(2).backward(g);
+  assert.deepEqual(x.grad.tolist(), [[2, 6], [10, 14], [18, 22]]);
+  const w = torch.zeros(3, 2, { requires_grad: true });
+  w.grad = g;
+  assert.deepEqual(w.grad.tolist(), [[1, 3], [5, 7], [9, 11]]);
+  assert.ok(w.grad.is_contiguous(), 'an assigned strided grad is stored contiguous (optimizers read it flat)');
+  assert.deepEqual(torch.tensor(g).tolist(), g.tolist());
+  assert.deepEqual(Array.from(g.toTypedArray()), [1, 3, 5, 7, 9, 11]);
+});

@@ -157,8 +157,10 @@ int32_t k_backward(int32_t h, int32_t grad) {
   Tensor* t = handle_get(h, "backward", "self");
   Tensor* g = NULL;
   if (!t) return k_last_status();
-  if (grad && !(g = handle_get(grad, "backward", "gradient"))) return k_last_status();
-  return autograd_backward(t, g);
+  if (grad && !(g = arg_dense(grad, "backward", "gradient"))) return k_last_status(); /* read flat */
+  int status = autograd_backward(t, g);
+  handle_drop_held();
+  return status;
 }
 
 void k_set_grad_enabled(int32_t on) { autograd_set_enabled(on); }
