@@ -39,9 +39,10 @@ const BIN = {
   tsc: join(root, 'node_modules/typescript/bin/tsc'),
 };
 const CHROMIUM = '/usr/bin/chromium';
-// The packed size it may grow to: 372 KiB at 0.1.0, so room for the core to grow by a fifth,
-// while a stray data file or a second copy of the wasm would fail.
-const BUDGET = { packed: 450 * 1024, unpacked: 1.3 * 1024 * 1024 };
+// The packed size it may grow to: 372 KiB at 0.1.0, 466 KiB with the math ops and views /
+// indexing / in-place ops of issue 10, so room for the core to grow by a tenth, while a
+// stray data file or a second copy of the wasm (~360 KiB) would fail.
+const BUDGET = { packed: 512 * 1024, unpacked: 1.5 * 1024 * 1024 };
 const GIVEN_TARBALL = process.env.KINDLING_PACKAGE_TARBALL;
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
