@@ -130,6 +130,30 @@ const handlers = {
     return { ...result, testSize: test_set.length };
   },
 
+  /** Puts a finished run's saved model (an autosave record) back as the current model. */
+  restore({ record }) {
+    if (run) throw new Error('a training run is in progress');
+    const layers = parseLayers(record.layers);
+    if (!layers) throw new Error('invalid layers');
+    const saved = torch.load(record.tensors);
+    try {
+      torch.manual_seed(record.settings.seed);
+      const target = buildModel(nn, layers);
+      try {
+        target.load_state_dict(saved.model);
+      } catch (error) {
+        disposeModule(target);
+        throw error;
+      }
+      if (model) disposeModule(model);
+      model = target;
+      modelInfo = { key: serializeLayers(layers), trained: true, norm: normOf(record.settings) };
+    } finally {
+      disposeTree(saved);
+    }
+    return true;
+  },
+
   train(msg) {
     if (run) throw new Error('a training run is already in progress');
     trainRun(msg).catch((error) => post({ type: 'error', error: error.message }));
@@ -241,7 +265,7 @@ async function evaluate(test_loader, n) {
 // bytes of the model, optimizer and scheduler state_dicts and the generator state, where
 // the run was — {epoch, batch, phase} with the DataLoader's position inside the pass — so a
 // resumed run draws the same batches and the same dropout masks as one never interrupted.
-async function trainRun({ settings: s, layers: layersText, init = 'fresh', resume = null }) {
+async function trainRun({ settings: s, layers: layersText, init = 'fresh', resume = null, slot = 'current' }) {
   const started = performance.now();
   run = { paused: false, stopped: false, wake: null, at: null, checkpoint: null };
   const scratch = []; // kept tensors of this run only (optimizer state, class weights): freed at its end
@@ -333,7 +357,7 @@ async function trainRun({ settings: s, layers: layersText, init = 'fresh', resum
           loader: train_loader.state_dict(), tensors, history, seen, trainTime,
           elapsed: elapsed + (performance.now() - started) / 1000, accuracy: lastAccuracy, preds: lastPreds,
         };
-        await saveCheckpoint(record);
+        await saveCheckpoint(slot, record);
         post({ type: 'autosave', ok: true, ...run.at, epochs: s.epochs, batches, bytes: tensors.length, ms: performance.now() - t0 });
       } catch (error) {
         autosave = false;
@@ -359,7 +383,7 @@ async function trainRun({ settings: s, layers: layersText, init = 'fresh', resum
           const lr = optimizer.param_groups[0].lr;
           if (!Number.isFinite(value)) {
             post({ type: 'nan', epoch, batch: batch + 1, lr });
-            run.stopped = true;
+            run.stopped = run.nan = true;
             break;
           }
           optimizer.step();
@@ -404,9 +428,23 @@ async function trainRun({ settings: s, layers: layersText, init = 'fresh', resum
       }
     }
     run.at = null;
-    if (autosave) await clearCheckpoint().catch(() => {}); // finished or stopped: nothing to resume
-    post({ type: run.stopped ? 'stopped' : 'done', accuracy: lastAccuracy,
-      seconds: elapsed + (performance.now() - started) / 1000, trained: modelInfo.trained });
+    const seconds = elapsed + (performance.now() - started) / 1000;
+    // Finished or stopped: the trained model (with its plots) replaces the checkpoint, so
+    // a reload restores it; there is nothing left to resume.
+    if (autosave && run.nan) await clearCheckpoint(slot).catch(() => {}); // nothing worth keeping
+    else if (autosave && modelInfo.trained) {
+      try {
+        const state = model.state_dict();
+        let tensors;
+        try { tensors = torch.save({ model: state }); } finally { disposeTree(state); }
+        await saveCheckpoint(slot, { version: 1, final: true, stopped: run.stopped, savedAt: Date.now(), settings: s,
+          layers: layersText, query: toQuery(s), epochs: s.epochs, batches, trainSize: train_data.length, testSize: test_set.length,
+          phase: 'done', epoch: history.ex.at(-1) ?? 0, tensors, history, accuracy: lastAccuracy, preds: lastPreds, seconds });
+      } catch (error) {
+        postStorageError(error);
+      }
+    }
+    post({ type: run.stopped ? 'stopped' : 'done', accuracy: lastAccuracy, seconds, trained: modelInfo.trained });
   } finally {
     for (const x of scratch) {
       if (x instanceof torch.Tensor) { if (!x.is_disposed) x.dispose(); continue; }

@@ -6,9 +6,28 @@ import uPlot from '../vendor/uplot/uPlot.esm.js';
 
 export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e67e00', '#17becf'];
 
+const FONT = '12px system-ui, sans-serif';
+const LABEL_FONT = 'bold 12px system-ui, sans-serif';
+let measurer = null;
+/** A y axis's width: its widest tick label plus tick and gap, so the axis title never overlaps the labels. */
+function axisWidth(u, values) {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  measurer.font = FONT;
+  const widest = Math.max(0, ...(values ?? []).map((v) => measurer.measureText(v).width));
+  return Math.ceil(widest) + 18;
+}
+
+/** Log-axis ticks: only the powers of ten are labelled, all in one form (1e-3, 1e-2, 1e-1, 1e0). */
+export function formatLogTick(v) {
+  if (!(v > 0)) return '';
+  const k = Math.log10(v);
+  return Math.abs(k - Math.round(k)) < 1e-9 ? `1e${Math.round(k)}` : '';
+}
+
 /**
  * A chart that fills its container's width. series: [{label, color, scale ('y' | 'y2'),
- * dash, width, points}]; axes: {x, y, y2} labels; options: {height, logY, xRange, yRange, bands}.
+ * dash, width, points, stepped (1: a value holds until the next point; -1: since the
+ * previous one)}]; axes: {x, y, y2} labels; options: {height, logY, xRange, yRange, bands}.
  */
 function logRange(u, min, max) {
   const top = 10 ** Math.ceil(Math.log10(max));
@@ -30,9 +49,11 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
       ...(hasY2 ? { y2: { ...(y2Range ? { range: y2Range } : {}) } } : {}),
     },
     axes: [
-      { label: axes.x ?? '', size: 40, labelSize: 18, grid: { stroke: '#e5e7eb' } },
-      { label: axes.y ?? '', size: 60, labelSize: 18, grid: { stroke: '#e5e7eb' }, values: (u, splits) => splits.map(formatTick) },
-      ...(hasY2 ? [{ scale: 'y2', side: 1, label: axes.y2 ?? '', size: 50, labelSize: 18, grid: { show: false }, values: (u, splits) => splits.map(formatTick) }] : []),
+      { label: axes.x ?? '', size: 40, labelSize: 18, font: FONT, labelFont: LABEL_FONT, grid: { stroke: '#e5e7eb' } },
+      { label: axes.y ?? '', size: axisWidth, labelSize: 20, labelGap: 2, font: FONT, labelFont: LABEL_FONT, grid: { stroke: '#e5e7eb' },
+        values: (u, splits) => splits.map(logY ? formatLogTick : formatTick) },
+      ...(hasY2 ? [{ scale: 'y2', side: 1, label: axes.y2 ?? '', size: axisWidth, labelSize: 20, labelGap: 2, font: FONT, labelFont: LABEL_FONT,
+        grid: { show: false }, values: (u, splits) => splits.map(formatTick) }] : []),
     ],
     series: [
       { label: axes.x ?? 'x' },
@@ -43,6 +64,7 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
         scale: s.scale ?? 'y',
         dash: s.dash,
         spanGaps: true,
+        ...(s.stepped ? { paths: uPlot.paths.stepped({ align: s.stepped }) } : {}),
         points: { show: s.points ?? false, size: 5, fill: s.color },
         value: (u, v) => (v === null || v === undefined ? '—' : formatTick(v)),
       })),

@@ -102,8 +102,8 @@ const jsKw = (args) => (args.length ? `{ ${args.map(([k, v]) => `${k}: ${jsArg(v
 // --- per section ----------------------------------------------------------------------
 /** ctx: {t, layers, rows (inspectLayers), counts (training class counts or null), trainSize} */
 export function sectionCode(section, s, ctx) {
-  const fn = { data: dataCode, model: modelCode, loss: lossCode, optimizer: optimizerCode, scheduler: schedulerCode, train: trainCode,
-    infer: inferCode, save: saveCode }[section];
+  const fn = { data: dataCode, model: modelCode, loss: lossCode, softmax: softmaxCode, regression: regressionCode,
+    optimizer: optimizerCode, scheduler: schedulerCode, train: trainCode, infer: inferCode, save: saveCode }[section];
   return fn(s, ctx);
 }
 
@@ -192,6 +192,60 @@ function criterionLines(s, counts, t, lang) {
 
 function lossCode(s, { t, counts }) {
   return { py: criterionLines(s, counts, t, 'py').join('\n'), js: criterionLines(s, counts, t, 'js').join('\n') };
+}
+
+/** The Softmax(dim) demo of the Loss section, on its two samples of three scores. */
+function softmaxCode(s, { t }) {
+  const dim = s.softmax_dim;
+  const py = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    `scores = torch.tensor([[1.0, 2.0, 0.5], [3.0, 0.2, 0.1]])  # ${t('c.scores')}`,
+    `softmax = nn.Softmax(dim=${dim})  # ${t(dim === 1 ? 'c.dim1' : 'c.dim0')}`,
+    'probs = softmax(scores)',
+    `print(probs.sum(dim=${dim}))  # ${t('c.sums')}`,
+  ];
+  const js = [
+    "import * as torch from 'kindling';",
+    'const { nn } = torch;',
+    '',
+    `const scores = torch.tensor([[1.0, 2.0, 0.5], [3.0, 0.2, 0.1]]);  // ${t('c.scores')}`,
+    `const softmax = new nn.Softmax({ dim: ${dim} });  // ${t(dim === 1 ? 'c.dim1' : 'c.dim0')}`,
+    'const probs = softmax(scores);',
+    `console.log(probs.sum(${dim}).tolist());  // ${t('c.sums')}`,
+  ];
+  return { py: py.join('\n'), js: js.join('\n') };
+}
+
+/** L1, MSE and Smooth L1 on a few errors: per sample, and the usual mean. */
+function regressionCode(s, { t }) {
+  const beta = pyFloat(s.beta);
+  const py = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    `pred = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0])  # ${t('c.regPred')}`,
+    'target = torch.zeros(5)',
+    `print(nn.L1Loss(reduction='none')(pred, target))  # |error|`,
+    `print(nn.MSELoss(reduction='none')(pred, target))  # error ** 2`,
+    `print(nn.SmoothL1Loss(reduction='none', beta=${beta})(pred, target))  # ${t('c.smooth')}`,
+    `criterion = nn.SmoothL1Loss(beta=${beta})  # ${t('c.regMean')}`,
+    'loss = criterion(pred, target)',
+  ];
+  const js = [
+    "import * as torch from 'kindling';",
+    'const { nn } = torch;',
+    '',
+    `const pred = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0]);  // ${t('c.regPred')}`,
+    'const target = torch.zeros([5]);',
+    `console.log(new nn.L1Loss({ reduction: 'none' })(pred, target).tolist());  // |error|`,
+    `console.log(new nn.MSELoss({ reduction: 'none' })(pred, target).tolist());  // error ** 2`,
+    `console.log(new nn.SmoothL1Loss({ reduction: 'none', beta: ${num(s.beta)} })(pred, target).tolist());  // ${t('c.smooth')}`,
+    `const criterion = new nn.SmoothL1Loss({ beta: ${num(s.beta)} });  // ${t('c.regMean')}`,
+    'const loss = criterion(pred, target);',
+  ];
+  return { py: py.join('\n'), js: js.join('\n') };
 }
 
 function optimizerLines(s, lang) {

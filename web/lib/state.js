@@ -67,6 +67,33 @@ export const SCHEMA = {
   epochs: int(3, 1, 100),
 };
 
+/**
+ * Each optimizer's customary starting arguments, which it brings when chosen; a link that
+ * names the optimizer but not these gets them too. SGD: lr 0.01 with momentum 0.9, the
+ * usual start for CNNs (PyTorch 2's own default is lr 1e-3 without momentum); Adam 1e-3
+ * and AdamW 1e-3 with weight_decay 0.01 (PyTorch's defaults); RMSprop 1e-3 without
+ * momentum (PyTorch's default lr 1e-2 is often too large for a CNN; 1e-3 is the usual
+ * value, Keras's default); Adagrad 1e-2 (PyTorch's default).
+ */
+export const OPT_DEFAULTS = {
+  sgd: { lr: 0.01, momentum: 0.9 },
+  adam: { lr: 0.001 },
+  adamw: { lr: 0.001, weight_decay: 0.01 },
+  rmsprop: { lr: 0.001, momentum: 0 },
+  adagrad: { lr: 0.01 },
+};
+const OPT_KEYS = ['lr', 'momentum', 'weight_decay', 'nesterov', 'beta1', 'beta2', 'alpha'];
+
+/** Every optimizer argument at the customary value for opt. */
+export function optimizerDefaults(opt) {
+  const out = {};
+  for (const key of OPT_KEYS) out[key] = OPT_DEFAULTS[opt]?.[key] ?? SCHEMA[key].def;
+  return out;
+}
+
+/** A setting's default, given the others (the optimizer's arguments depend on the optimizer). */
+export const defaultOf = (key, settings) => (OPT_KEYS.includes(key) ? optimizerDefaults(settings.opt)[key] : SCHEMA[key].def);
+
 export const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer', 'save'];
 
 /** Parses one URL value; returns [value, ok]. */
@@ -113,6 +140,9 @@ export function parseQuery(search) {
     settings[key] = value;
     if (!ok) rejected.push(key);
   }
+  // The optimizer's arguments the link leaves out (or gets wrong) are its customary ones.
+  const optDefaults = optimizerDefaults(settings.opt);
+  for (const key of OPT_KEYS) if (!params.has(key) || rejected.includes(key)) settings[key] = optDefaults[key];
   const embed = params.get('embed');
   const view = {
     embed: SECTIONS.includes(embed) ? embed : null,
@@ -133,7 +163,7 @@ export function toQuery(settings, view = null, { all = false } = {}) {
     const value = settings[key];
     if (value === null || value === undefined) continue;
     if (key === 'layers' && settings.model !== 'custom') continue;
-    if (!all && key !== 'seed' && value === spec.def) continue;
+    if (!all && key !== 'seed' && value === defaultOf(key, settings)) continue;
     parts.push(`${key}=${tidy(formatValue(spec, value))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';

@@ -7,6 +7,8 @@ import { BUNDLED_TRAIN, normOf, sectionCode, trainCount } from '../lib/codegen.j
 import { fmt, t } from '../lib/i18n.js';
 import { drawGray } from '../lib/images.js';
 
+const HIST_PX = 100; // the tallest bar of the class histogram
+
 export const classNames = (dataset) =>
   Array.from({ length: 10 }, (_, i) => (dataset === 'fashion' ? t(`class.fashion.${i}`) : String(i)));
 
@@ -70,6 +72,7 @@ export function init(app) {
     const counts = countClasses(d.trainLabels, trainCount(store.all(), d.trainLabels.length));
     const max = Math.max(...counts);
     const names = classNames(d.dataset);
+    // Heights from zero, in pixels: proportional to the counts (697 and 886 must look different).
     hist.replaceChildren(...counts.map((c, i) => {
       const bar = document.createElement('div');
       bar.className = 'bar';
@@ -77,7 +80,7 @@ export function init(app) {
       bar.setAttribute('aria-label', `${names[i]}: ${c}`);
       bar.innerHTML = '<span></span><i></i><b></b>';
       bar.querySelector('span').textContent = fmt(c);
-      bar.querySelector('i').style.height = `${(c / max) * 100}%`;
+      bar.querySelector('i').style.height = `${max ? Math.round((c / max) * HIST_PX) : 0}px`;
       bar.querySelector('b').textContent = d.dataset === 'fashion' ? i : names[i];
       bar.title = names[i];
       return bar;

@@ -201,10 +201,11 @@ export function init(app) {
       if (preds[i] !== d.testLabels[i] && misses.length < 24) misses.push(i);
     }
     const max = Math.max(...m.flat());
-    const short = (s) => (s.length > 4 ? s.slice(0, 4) : s);
-    let html = `<thead><tr><th>${t('infer.true')} \\ ${t('infer.pred')}</th>${names.map((n) => `<th scope="col" title="${n}">${short(n)}</th>`).join('')}</tr></thead><tbody>`;
+    // Class names in full: the column headers of long names (Fashion-MNIST) stand upright.
+    table.classList.toggle('long-names', names.some((n) => n.length > 2));
+    let html = `<thead><tr><th class="corner">${t('infer.true')} \\ ${t('infer.pred')}</th>${names.map((n) => `<th scope="col"><span>${n}</span></th>`).join('')}</tr></thead><tbody>`;
     m.forEach((row, i) => {
-      html += `<tr><th scope="row" title="${names[i]}">${short(names[i])}</th>`;
+      html += `<tr><th scope="row">${names[i]}</th>`;
       row.forEach((v, j) => {
         const a = v ? 0.12 + 0.88 * Math.sqrt(v / max) : 0;
         const color = i === j ? `rgba(26,127,55,${a})` : `rgba(194,65,12,${a})`;
@@ -224,7 +225,7 @@ export function init(app) {
       c.setAttribute('aria-label', caption);
       fig.title = caption;
       const cap = document.createElement('figcaption');
-      cap.textContent = `${short(names[d.testLabels[i]])}→${short(names[preds[i]])}`;
+      cap.textContent = `${names[d.testLabels[i]]} → ${names[preds[i]]}`;
       fig.append(c, cap);
       return fig;
     }));
@@ -239,7 +240,15 @@ export function init(app) {
   app.on('trained', () => { app.trained = true; predictSoon(); if (!lastResult) requestFeatures(null); });
   app.on('data', drawConfusion);
   app.on('model', () => { if (!app.trained) requestFeatures(null); });
-  app.on('lang', () => { drawProbs(lastResult); drawConfusion(); renderCode(); drawFeaturesText(); });
+  // "Draw a digit" only where the classes are digits.
+  function drawTexts() {
+    const fashion = store.get('dataset') === 'fashion';
+    document.getElementById('infer-p1').innerHTML = t(fashion ? 'infer.p1.fashion' : 'infer.p1');
+    canvas.setAttribute('aria-label', t(fashion ? 'infer.canvas.fashion' : 'infer.canvas'));
+  }
+  store.on(['dataset'], () => { drawTexts(); drawProbs(lastResult); });
+  app.on('lang', () => { drawTexts(); drawProbs(lastResult); drawConfusion(); renderCode(); drawFeaturesText(); });
+  drawTexts();
   function renderCode() { renderCodePair(codeEl, sectionCode('infer', store.all(), { t })); }
 
   ctx.fillStyle = '#000';

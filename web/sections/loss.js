@@ -109,11 +109,18 @@ export function init(app) {
       regChart = lineChart(el, {
         series: [{ label: 'L1Loss', color: COLORS[0] }, { label: 'MSELoss', color: COLORS[1] },
           { label: `SmoothL1Loss(beta=${beta})`, color: COLORS[2], width: 3 }],
-        axes: { x: t('loss.reg.error'), y: 'loss' }, yRange: [0, 4.5], height: 240,
+        axes: { x: t('loss.reg.error'), y: t('train.loss') }, yRange: [0, 4.5], height: 240,
       });
     }
-    regChart.setLabels(['L1Loss', 'MSELoss', `SmoothL1Loss(beta=${beta})`], { x: t('loss.reg.error') });
+    regChart.setLabels(['L1Loss', 'MSELoss', `SmoothL1Loss(beta=${beta})`], { x: t('loss.reg.error'), y: t('train.loss') });
     regChart.setData([xs, ...curves]);
+  }
+
+  const softmaxCodeEl = document.querySelector('[data-code="softmax"]');
+  const regressionCodeEl = document.querySelector('[data-code="regression"]');
+  function renderDemoCode() {
+    renderCodePair(softmaxCodeEl, sectionCode('softmax', store.all(), { t }));
+    renderCodePair(regressionCodeEl, sectionCode('regression', store.all(), { t }));
   }
 
   function renderCode() {
@@ -122,11 +129,12 @@ export function init(app) {
   }
 
   store.on(['ce_weight', 'ignore_index', 'reduction', 'label_smoothing'], () => { drawDemo(); renderCode(); });
-  store.on(['softmax_dim'], drawSoftmax);
-  store.on(['beta'], drawRegression);
+  store.on(['softmax_dim'], () => { drawSoftmax(); renderDemoCode(); });
+  store.on(['beta'], () => { drawRegression(); renderDemoCode(); });
   store.on(['subset'], renderCode);
   app.on('data', renderCode);
-  app.on('lang', () => { drawDemo(); drawSoftmax(); drawRegression(); renderCode(); });
+  app.on('lang', () => { drawDemo(); drawSoftmax(); drawRegression(); renderCode(); renderDemoCode(); });
+  renderDemoCode();
   drawDemo();
   drawSoftmax();
   drawRegression();

@@ -3,10 +3,12 @@
 // momentum, Adam and RMSprop on a 2-D surface. Each racer is a pair of kindling tensors
 // with requires_grad; every step evaluates the surface with tensor ops, calls backward()
 // and the real optimizer's step(). The background map is plain JS arithmetic (paint only).
+import { settingsWarnings } from '../lib/advice.js';
 import { COLORS } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
 import { num, sectionCode } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
+import { optimizerDefaults } from '../lib/state.js';
 
 const SURFACES = {
   rosenbrock: {
@@ -29,15 +31,23 @@ export function init(app) {
   const warning = document.getElementById('opt-warning');
 
   function renderCode() { renderCodePair(codeEl, sectionCode('optimizer', store.all(), { t })); }
+  const defaultsNote = document.getElementById('opt-defaults');
   function warn() {
     const s = store.all();
-    const messages = [];
-    if (s.weight_decay >= 0.01) messages.push(t('opt.wdHigh', { value: num(s.weight_decay) }));
+    const messages = settingsWarnings(s).map((m) => t(...m));
+    // AdamW's decay is decoupled from the gradient: its customary 0.01 is not strong.
+    if (s.weight_decay >= (s.opt === 'adamw' ? 0.1 : 0.01)) messages.push(t('opt.wdHigh', { value: num(s.weight_decay) }));
     if (s.opt === 'sgd' && s.nesterov && !(s.momentum > 0)) messages.push(t('opt.nesterovNeeds'));
     warning.hidden = !messages.length;
     warning.textContent = messages.join(' ');
     app.optimizerOk = !(s.opt === 'sgd' && s.nesterov && !(s.momentum > 0));
   }
+  // Choosing an optimizer brings its customary arguments (lib/state.js), and says so.
+  document.querySelector('[data-setting="opt"]').addEventListener('input', () => store.set(optimizerDefaults(store.get('opt'))));
+  const showDefaults = () => { defaultsNote.textContent = t(`opt.defaults.${store.get('opt')}`); };
+  store.on(['opt'], showDefaults);
+  app.on('lang', showDefaults);
+  showDefaults();
   store.on(['opt', 'lr', 'momentum', 'weight_decay', 'nesterov', 'beta1', 'beta2', 'alpha'], () => { renderCode(); warn(); });
   app.on('lang', () => { renderCode(); warn(); drawLegend(); });
   renderCode();

@@ -14,6 +14,14 @@ function kib(bytes) {
   return bytes < 1024 * 1024 ? `${fmt(Math.max(1, Math.round(bytes / 1024)))} KB` : `${fmt(bytes / 1024 / 1024, 1)} MB`;
 }
 
+/** The plain-language lead of a load error, from kindling's message. */
+function leadOf(message) {
+  if (/in loading state_dict|Missing key|Unexpected key|size mismatch/i.test(message)) return 'load.lead.arch';
+  if (/expected a state_dict/.test(message)) return 'load.lead.notStateDict';
+  if (/^load: /.test(message)) return 'load.lead.corrupt';
+  return null;
+}
+
 export function init(app) {
   const { store, trainer } = app;
   const saveStatus = document.getElementById('save-status');
@@ -24,9 +32,11 @@ export function init(app) {
   const codeEl = document.querySelector('[data-code="save"]');
   let saveMsg = null, loadMsg = null, errorMsg = null; // [key, vars] to redraw on a language switch
 
+  // A load error opens with a plain sentence in the page's language; kindling's own
+  // (English) message follows as the detail.
   const show = (el, msg) => {
     el.hidden = !msg;
-    el.textContent = msg ? t(...msg) : '';
+    el.textContent = msg ? (msg.lead ? `${t(msg.lead, { name: msg[1].name })} ` : '') + t(...msg) : '';
   };
   const redraw = () => { show(saveStatus, saveMsg); show(loadStatus, loadMsg); show(loadError, errorMsg); };
 
@@ -74,6 +84,7 @@ export function init(app) {
     } catch (error) {
       loadMsg = null;
       errorMsg = ['load.error', { name: file.name, error: error.message }];
+      errorMsg.lead = leadOf(error.message);
     }
     redraw();
   }

@@ -4,7 +4,7 @@
 // check of ReduceLROnPlateau, and the code.
 import { COLORS, lineChart } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
-import { BUNDLED_TRAIN, optimizerSpec, schedulerSpec, sectionCode, trainCount } from '../lib/codegen.js';
+import { BUNDLED_TRAIN, num, optimizerSpec, schedulerSpec, sectionCode, trainCount } from '../lib/codegen.js';
 import { t } from '../lib/i18n.js';
 
 /** A made-up validation curve that improves, then plateaus (for ReduceLROnPlateau's demo). */
@@ -52,11 +52,36 @@ export function lrCurve(torch, s, epochs) {
   }
 }
 
+/**
+ * Settings that cannot act within the training run, as [i18n key, vars]: the lr of epoch
+ * e + 1 is curve.lrs[e], so a schedule whose first change comes at or after the last
+ * epoch never changes the lr the run uses. ReduceLROnPlateau depends on the real metric:
+ * the earliest it can lower the lr is after epoch patience + 2 (the first step sets the
+ * best value; patience + 1 worse epochs follow). CosineAnnealingLR with T_max past the run
+ * acts, but only partly, and says how far it gets.
+ */
+export function reachNote(s, curve) {
+  if (s.sched === 'none' || s.sched === 'OneCycleLR') return null;
+  const lr = num(curve.lrs[0]), epochs = s.epochs;
+  if (s.sched === 'ReduceLROnPlateau')
+    return epochs <= s.patience + 2 ? ['sched.noEffect.plateau', { patience: s.patience, first: s.patience + 2, epochs }] : null;
+  const first = curve.lrs.findIndex((v, i) => i > 0 && Math.abs(v - curve.lrs[0]) > 1e-12 * curve.lrs[0]);
+  if (first !== -1 && first < epochs) {
+    if (s.sched === 'CosineAnnealingLR' && s.T_max > epochs)
+      return ['sched.partial.cosine', { T_max: s.T_max, epochs, lr, last: num(+curve.lrs[epochs - 1].toPrecision(3)) }];
+    return null;
+  }
+  if (s.sched === 'StepLR') return ['sched.noEffect.step', { step: s.step_size, epochs, lr }];
+  if (s.sched === 'MultiStepLR') return ['sched.noEffect.milestones', { milestones: s.milestones, epochs, lr }];
+  return ['sched.noEffect.other', { name: s.sched, epochs, lr }];
+}
+
 export function init(app) {
   const { store, torch } = app;
   const codeEl = document.querySelector('[data-code="scheduler"]');
   const warning = document.getElementById('sched-warning');
   const info = document.getElementById('sched-info');
+  const trainNote = document.getElementById('train-sched-note'); // the same note where the epochs are chosen
   let chart = null, logY = null, curve = null;
 
   function draw() {
@@ -76,8 +101,12 @@ export function init(app) {
       const want = s.monitor === 'test_acc' ? 'max' : 'min';
       if (s.mode !== want) messages.push(t('sched.modeMismatch', { mode: s.mode, want, metric: t(`sched.monitor.${s.monitor}`) }));
     }
+    const reach = curve ? reachNote(s, curve) : null;
+    if (reach) messages.push(t(...reach));
     warning.hidden = !messages.length;
     warning.textContent = messages.join(' ');
+    trainNote.hidden = !reach;
+    trainNote.textContent = reach ? t(...reach) : '';
     info.textContent = t('sched.trainMark', { epochs: s.epochs });
     if (!curve) return;
     const positive = curve.lrs.every((v) => v > 0);
@@ -88,7 +117,7 @@ export function init(app) {
       chart?.destroy();
       logY = wantLog;
       chart = lineChart(el, {
-        series: [{ label: 'lr', color: COLORS[0], width: 2.5 }, { label: t('sched.metric'), color: COLORS[4], scale: 'y2', dash: [5, 4] }],
+        series: [{ label: 'lr', color: COLORS[0], width: 2.5, stepped: 1 }, { label: t('sched.metric'), color: COLORS[4], scale: 'y2', dash: [5, 4] }],
         axes: { x: t('sched.epoch'), y: 'lr', y2: t('sched.metric') }, logY: wantLog, height: 240,
         draw: (u) => { // shade the epochs the training run will use
           const x0 = u.valToPos(0, 'x', true), x1 = u.valToPos(store.get('epochs'), 'x', true);
@@ -105,6 +134,10 @@ export function init(app) {
     const entry = chart.chart.root.querySelectorAll('.u-legend .u-series')[2];
     if (entry) entry.style.display = plateau ? '' : 'none';
     chart.setData([curve.xs, curve.lrs, curve.metrics]);
+    const used = curve.lrs.slice(0, s.sched === 'OneCycleLR' ? undefined : s.epochs); // the lrs of the training run's epochs
+    el.setAttribute('aria-label', t('sched.altNow', { name: s.sched === 'none' ? t('sched.none') : s.sched, epochs,
+      first: num(curve.lrs[0]), last: num(+curve.lrs.at(-1).toPrecision(3)), train: s.epochs,
+      min: num(+Math.min(...used).toPrecision(3)), max: num(+Math.max(...used).toPrecision(3)) }));
   }
 
   function renderCode() {

@@ -1,26 +1,34 @@
 // sections/train.js: the Train section — start / pause / resume / stop, the progress bar
 // with samples/s and ETA, and live charts of the loss per batch, test loss and accuracy per
 // epoch and the learning rate. The worker trains; this module only draws, at most once a
-// frame. A NaN loss stops the run with advice to lower the learning rate. The worker
-// autosaves the run to IndexedDB (end of every epoch, pause); when the page loads with a
-// saved run, the banner at the top offers to resume it (plots restored) or discard it.
-import { clearCheckpoint, loadCheckpoint } from '../lib/autosave.js';
+// frame. A NaN loss stops the run with advice to lower the learning rate; a run that
+// diverges or stays at chance gets advice too (lib/advice.js). The worker autosaves the run
+// to IndexedDB (end of every epoch, pause) in this tab's own record, and keeps the finished
+// model there; when the page loads, this tab's finished model comes back by itself (plots,
+// confusion matrix and predictions), and a run in progress — or a model another, closed
+// tab left — is offered in a banner at the bottom of the window. Leaving the page while
+// training asks first.
+import { invalidControl } from '../lib/bind.js';
+import { clearCheckpoint, findCheckpoint, moveCheckpoint, tabSlot } from '../lib/autosave.js';
+import { divergenceAdvice } from '../lib/advice.js';
 import { COLORS, lineChart } from '../lib/charts.js';
 import { renderCodePair } from '../lib/code-panel.js';
 import { BUNDLED_TRAIN, num, sectionCode, trainCount } from '../lib/codegen.js';
 import { fmt, t } from '../lib/i18n.js';
-import { SCHEMA } from '../lib/state.js';
+import { SCHEMA, toQuery } from '../lib/state.js';
 
 const TRAIN_KEYS = ['dataset', 'subset', 'batch', 'norm', 'seed', 'model', 'layers', 'ce_weight', 'ignore_index', 'reduction',
   'label_smoothing', 'opt', 'lr', 'momentum', 'weight_decay', 'nesterov', 'beta1', 'beta2', 'alpha', 'sched', 'step_size',
   'gamma', 'milestones', 'exp_gamma', 'mode', 'factor', 'patience', 'threshold', 'cooldown', 'min_lr', 'monitor', 'T_max',
   'eta_min', 'T_0', 'T_mult', 'start_factor', 'end_factor', 'total_iters', 'max_lr', 'pct_start', 'epochs'];
 
-function duration(seconds) {
+/** "5 s", "1 min 20 s" / "5초", "1분 20초". */
+export function duration(seconds) {
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;
+  return s >= 60 ? t('time.min', { m: Math.floor(s / 60), s: s % 60 }) : t('time.s', { s });
 }
+const sameRun = (a, b) => toQuery({ ...a, lang: null }) === toQuery({ ...b, lang: null });
 
 export function init(app) {
   const { store, trainer } = app;
@@ -29,6 +37,8 @@ export function init(app) {
   const stopButton = document.getElementById('train-stop');
   const progress = document.getElementById('train-progress');
   const status = document.getElementById('train-status');
+  const live = document.getElementById('train-live'); // what screen readers hear: state changes and epochs only
+  const adviceEl = document.getElementById('train-advice');
   const speed = document.getElementById('train-speed');
   const alertEl = document.getElementById('train-alert');
   const changed = document.getElementById('train-changed');
@@ -55,7 +65,7 @@ export function init(app) {
         series: [{ label: t('train.testLoss'), color: COLORS[1], points: true }, { label: t('train.accuracy'), color: COLORS[2], scale: 'y2', points: true }],
         axes: { x: t('sched.epoch'), y: t('train.testLoss'), y2: t('train.accuracy') }, height: 220,
         xRange: () => [0.5, (last?.epochs ?? store.get('epochs')) + 0.5], y2Range: [0, 100] }),
-      lr: lineChart(document.getElementById('chart-lr'), { series: [{ label: t('train.lr'), color: COLORS[3] }],
+      lr: lineChart(document.getElementById('chart-lr'), { series: [{ label: t('train.lr'), color: COLORS[3], stepped: -1 }],
         axes: { x: t('train.batchAxis'), y: t('train.lr') }, height: 220, xRange }),
     };
   }
@@ -78,11 +88,27 @@ export function init(app) {
     charts.loss.setData([series.bx, series.loss]);
     charts.lr.setData([series.bx, series.lr]);
     charts.test.setData([series.ex, series.testLoss, series.acc]);
+    describeCharts();
+  }
+  /** The charts' text alternative: what they show now, in words. */
+  function describeCharts() {
+    const ids = { loss: 'chart-loss', test: 'chart-test', lr: 'chart-lr' };
+    const n3 = (v) => num(+v.toPrecision(3));
+    const texts = {
+      loss: series.loss.length ? t('train.lossAlt', { n: series.loss.length, last: n3(series.loss.at(-1)),
+        min: n3(Math.min(...series.loss)), first: n3(series.loss[0]) }) : null,
+      test: series.ex.length ? t('train.testAlt', { epoch: series.ex.at(-1), loss: n3(series.testLoss.at(-1)),
+        acc: fmt(series.acc.at(-1), 2) }) : null,
+      lr: series.lr.length ? t('train.lrAlt', { first: num(series.lr[0]), last: num(+series.lr.at(-1).toPrecision(3)) }) : null,
+    };
+    for (const [name, text] of Object.entries(texts))
+      document.getElementById(ids[name]).setAttribute('aria-label', text ?? t(`train.${name}Chart`));
   }
   // Batches arrive up to a few hundred times a second; the page redraws at most ~8 times a
   // second (layout and canvas work on a long page is what would otherwise eat the thread).
   let lastDraw = 0, latest = null, shown = null;
   function showSpeed() {
+    if (state !== 'running') { speed.textContent = ''; return; } // no rate or ETA while paused or after the end
     if (shown) speed.textContent = t('train.speed', { rate: fmt(Math.round(shown.rate)), eta: duration((shown.total - shown.seen) / shown.rate) });
   }
   function flush() {
@@ -103,8 +129,10 @@ export function init(app) {
   };
 
   function setStatus(key, vars = {}) {
+    const announce = statusKey[0] !== key || key !== 'train.running';
     statusKey = [key, vars];
     status.textContent = t(key, vars);
+    if (announce && key !== 'train.running') live.textContent = t(key, vars);
   }
 
   function setState(next) {
@@ -119,6 +147,8 @@ export function init(app) {
   }
 
   function blocked() {
+    const invalid = invalidControl();
+    if (invalid) return t('input.blocked', { key: invalid.key, hint: invalid.hint });
     if (!app.model?.ok) return t('model.blocked');
     if (app.optimizerOk === false) return t('opt.nesterovNeeds');
     if (app.schedulerOk === false) return document.getElementById('sched-warning').textContent;
@@ -144,16 +174,21 @@ export function init(app) {
     hideOffer();
     autosave = null;
     showAutosave();
-    trainer.request('train', { settings: store.all(), layers: app.model.text, init }).catch((error) => {
+    clearAdvice();
+    advice.reset(store.all());
+    const settings = store.all(), layers = app.model.text;
+    slotReady.then(() => trainer.request('train', { settings, layers, init, slot })).catch((error) => {
       onEvent({ type: 'error', error: error.message });
     });
   }
   app.startTraining = start;
 
-  // --- autosave and resume --------------------------------------------------------------------
+  // --- autosave, resume and restore ------------------------------------------------------------
+  let slot = null;     // this tab's record key (lib/autosave.js)
+  const slotReady = tabSlot().then((key) => { slot = key; }).catch(() => {});
   let autosave = null; // the last autosave event of this run
   let restored = null; // the resumed run's last evaluation, shown once its worker model exists
-  let offer = null;    // the saved record offered for resuming
+  let offer = null;    // {key, record}: the saved record offered for resuming or restoring
   function showAutosave() {
     autosaveEl.hidden = !autosave;
     if (!autosave) return;
@@ -165,28 +200,38 @@ export function init(app) {
           batch: autosave.batch, batches: autosave.batches })
       : t('autosave.off', { why: t(`autosave.${autosave.reason}`), detail: autosave.detail ? ` (${autosave.detail})` : '' });
   }
+  const pct = (accuracy) => (accuracy === null || accuracy === undefined ? '—' : fmt(accuracy * 100, 2));
   function describeOffer(r) {
+    if (r.final) return t('resume.final', { acc: pct(r.accuracy), epoch: r.epoch, epochs: r.epochs });
     const done = r.phase === 'train' && r.batch === 0;
     return done ? t('resume.epoch', { epoch: r.epoch - 1, epochs: r.epochs })
       : t('resume.mid', { epoch: r.epoch, epochs: r.epochs, batch: r.batch, batches: r.batches });
   }
   function showOffer() {
     if (!offer) return;
-    resumeEl.querySelector('.text').textContent = describeOffer(offer);
+    resumeEl.querySelector('.text').textContent = describeOffer(offer.record);
+    resumeEl.querySelector('[data-action="resume"]').textContent = t(offer.record.final ? 'resume.restore' : 'resume.resume');
     resumeEl.hidden = false;
   }
   function hideOffer() {
     offer = null;
     resumeEl.hidden = true;
   }
-  function resume() {
-    const record = offer;
-    if (!record || state === 'running' || state === 'paused' || state === 'starting') return;
+  const busy = () => state === 'running' || state === 'paused' || state === 'starting';
+  /** Takes up a saved record: its settings come back (the URL follows) and, from another tab, it becomes this tab's. */
+  async function adopt(found) {
     hideOffer();
-    // The run's own settings come back (the URL follows); the model section rebuilds from them.
+    await slotReady;
+    if (slot && found.key !== slot) await moveCheckpoint(found.key, slot).catch(() => {});
     const patch = {};
-    for (const [key, value] of Object.entries(record.settings)) if (key in SCHEMA && key !== 'lang') patch[key] = value;
-    store.set(patch);
+    for (const [key, value] of Object.entries(found.record.settings)) if (key in SCHEMA && key !== 'lang') patch[key] = value;
+    store.set(patch); // the model section rebuilds from them
+    return found.record;
+  }
+  async function resume() {
+    if (!offer || busy()) return;
+    if (offer.record.final) { await restore(offer); return; }
+    const record = await adopt(offer);
     alertEl.hidden = true;
     changed.hidden = true;
     clickedAt = performance.now();
@@ -198,28 +243,89 @@ export function init(app) {
     shown = null;
     progress.value = record.seen / (record.epochs * record.trainSize);
     resetSeries(record.history);
+    advice.reset(record.settings, record.history);
     restored = record.preds ? { epoch: record.history.ex.at(-1), preds: record.preds, accuracy: record.accuracy } : null;
     autosave = null;
     showAutosave();
     document.getElementById('train').scrollIntoView({ block: 'start' });
-    trainer.request('train', { settings: record.settings, layers: record.layers, resume: record }).catch((error) => {
+    trainer.request('train', { settings: record.settings, layers: record.layers, resume: record, slot }).catch((error) => {
       onEvent({ type: 'error', error: error.message });
     });
   }
+  /** Brings back a finished (or stopped) run's model with its plots, test results and predictions. */
+  async function restore(found) {
+    const record = await adopt(found);
+    try {
+      await trainer.request('restore', { record });
+    } catch (error) {
+      alertEl.hidden = false;
+      alertEl.textContent = t('train.error', { error: error.message });
+      return;
+    }
+    last = { epochs: record.epochs, batches: record.batches, testSize: record.testSize };
+    resetSeries(record.history);
+    progress.value = record.stopped ? (record.history.bx.at(-1) ?? 0) / record.epochs : 1;
+    setState(record.stopped ? 'stopped' : 'done');
+    setStatus(record.stopped ? 'train.restoredStopped' : 'train.restored',
+      { acc: pct(record.accuracy), epoch: record.epoch, epochs: record.epochs, time: duration(record.seconds) });
+    app.stats = { ...app.stats, accuracy: record.accuracy };
+    if (record.preds) {
+      app.lastEpoch = { epoch: record.epoch, preds: record.preds, accuracy: record.accuracy, test_loss: record.history.testLoss.at(-1) };
+      app.emit('epoch', app.lastEpoch);
+    }
+    app.emit('trained', { restored: true, accuracy: record.accuracy });
+    app.restoredRun = record;
+  }
   resumeEl.querySelector('[data-action="resume"]').addEventListener('click', resume);
   resumeEl.querySelector('[data-action="discard"]').addEventListener('click', () => {
+    const key = offer?.key;
     hideOffer();
-    clearCheckpoint().catch(() => {});
+    if (key) clearCheckpoint(key).catch(() => {});
   });
   app.resumeRun = resume;
   if (!app.view.embed || app.view.embed === 'train') {
-    app.checkpointChecked = loadCheckpoint()
-      .then((record) => {
-        if (record?.version === 1 && state === 'idle') { offer = record; showOffer(); }
-        return Boolean(offer);
+    app.checkpointChecked = slotReady.then(() => findCheckpoint(slot))
+      .then(async (found) => {
+        if (!found || state !== 'idle') return 'none';
+        // This tab's own finished model, with the settings it was trained with: simply back.
+        if (found.record.final && found.key === slot && sameRun(found.record.settings, store.all())) {
+          await restore(found);
+          return 'restored';
+        }
+        offer = found;
+        showOffer();
+        return 'offer';
       })
-      .catch(() => false); // no storage: the worker says so when a run starts
+      .catch(() => 'none'); // no storage: the worker says so when a run starts
   }
+  // Leaving (closing, reloading, following a link) while a run is in progress asks first;
+  // the autosave keeps the run up to its last epoch, but not the epoch in progress.
+  addEventListener('beforeunload', (event) => {
+    if (!busy()) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+
+  // --- advice when a run goes wrong ---------------------------------------------------------------
+  const advice = divergenceAdvice();
+  let adviceMsg = null; // [key, vars]
+  let advicePatch = null; // the settings the advice suggests
+  function showAdvice(next) {
+    if (next) adviceMsg = next;
+    adviceEl.hidden = !adviceMsg;
+    adviceEl.querySelector('.text').textContent = adviceMsg ? adviceMsg.parts.map((part) => t(...part)).join(' ') : '';
+    const apply = adviceEl.querySelector('button');
+    apply.hidden = !adviceMsg?.patch;
+    apply.textContent = t('advice.apply', { settings: Object.entries(adviceMsg?.patch ?? {}).map(([k, v]) => `${k} = ${num(v)}`).join(', ') });
+  }
+  advice.onAdvice = (msg) => { advicePatch = msg.patch; showAdvice(msg); app.advice = msg; };
+  const clearAdvice = () => { adviceMsg = advicePatch = null; app.advice = null; showAdvice(); };
+  adviceEl.querySelector('button').addEventListener('click', () => {
+    if (!advicePatch) return;
+    if (busy()) trainer.request('stop');
+    store.set(advicePatch);
+    clearAdvice();
+  });
 
   function onEvent(msg) {
     switch (msg.type) {
@@ -238,6 +344,7 @@ export function init(app) {
         showAutosave();
         break;
       case 'batch': {
+        advice.batch(msg);
         if (app.stats.firstBatchMs === null) {
           app.stats.firstBatchMs = performance.now() - clickedAt;
           app.stats.workerFirstBatchMs = msg.firstBatchMs;
@@ -259,6 +366,8 @@ export function init(app) {
         series.testLoss.push(msg.test_loss);
         series.acc.push(msg.accuracy * 100);
         app.stats.accuracy = msg.accuracy;
+        advice.epoch(msg);
+        live.textContent = t('train.epochLive', { epoch: msg.epoch, epochs: last.epochs, acc: pct(msg.accuracy) });
         app.lastEpoch = msg;
         app.emit('epoch', msg);
         scheduleRedraw();
@@ -271,6 +380,7 @@ export function init(app) {
         flush();
         setState('done');
         progress.value = 1;
+        speed.textContent = '';
         setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: duration(msg.seconds) });
         if (autosave?.ok) { autosave = null; showAutosave(); } // the finished run's checkpoint is gone
         app.emit('trained', msg);
@@ -278,6 +388,7 @@ export function init(app) {
       case 'stopped':
         flush();
         setState('stopped');
+        speed.textContent = '';
         setStatus('train.stopped');
         if (autosave?.ok) { autosave = null; showAutosave(); }
         app.emit('trained', msg);
@@ -295,7 +406,7 @@ export function init(app) {
 
   startButton.addEventListener('click', () => start());
   pauseButton.addEventListener('click', () => {
-    if (state === 'running') { app.workerHalted = false; trainer.request('pause'); setState('paused'); setStatus('train.paused'); }
+    if (state === 'running') { app.workerHalted = false; trainer.request('pause'); setState('paused'); setStatus('train.paused'); showSpeed(); }
     else if (state === 'paused') { app.workerHalted = false; trainer.request('resume'); setState('running'); }
   });
   stopButton.addEventListener('click', () => { trainer.request('stop'); });
@@ -314,8 +425,10 @@ export function init(app) {
     setState(state);
     showSpeed();
     relabel();
+    describeCharts();
     showAutosave();
     showOffer();
+    showAdvice();
   });
   renderCode();
   setState('idle');
