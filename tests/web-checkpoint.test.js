@@ -20,11 +20,16 @@ import { OUT, ready, root, startBrowser, watch } from './web-helpers.js';
 
 let browser, base, page;
 const consoleErrors = [];
+const dialogs = []; // "Leave site?" questions: accepted, so that a reload mid-run goes ahead
+
+/** Accepts (and records) the page's beforeunload question. */
+const acceptLeaving = (p) => p.on('dialog', (d) => { dialogs.push(d.type()); d.accept().catch(() => {}); });
 
 before(async () => {
   browser = await startBrowser('web-checkpoint.test.js', { acceptDownloads: true });
   ({ base, page } = browser);
   watch(page, consoleErrors);
+  acceptLeaving(page);
   mkdirSync(OUT, { recursive: true });
 });
 after(async () => { await browser?.close(); });
@@ -90,8 +95,10 @@ test('Save / Load: .pt and .safetensors download, load back into a fresh page wi
   const hasTorch = out.trim() !== 'no torch';
   if (hasTorch) assert.match(out, /^4 <All keys matched successfully>$/m);
 
-  // A fresh page (new worker, untrained model) gets the trained accuracy back from each file.
-  await open(query);
+  // A fresh page (new worker, untrained model: another seed, so the finished run is not
+  // restored by itself) gets the trained accuracy back from each file.
+  await open(`${query.replace('seed=1', 'seed=4')}`);
+  assert.equal(await page.evaluate(() => window.kindlingPage.restoredRun ?? null), null);
   const before = await weights();
   const corrupt = Buffer.from(files.pt.subarray(0, files.pt.length >> 1));
   const broken = await upload('broken.pt', corrupt);
@@ -164,10 +171,13 @@ test('autosave: a run reloaded after epoch 2 of 3, or paused mid-epoch 2, resume
     await ready(page);
     await page.waitForSelector('#resume:not([hidden])', { timeout: 20000 });
     assert.match(await page.textContent('#resume .text'), c.offer, c.name);
+    // The offer floats at the bottom of the window, wherever the browser restored the scroll.
+    const box = await page.locator('#resume').boundingBox();
+    assert.ok(box.y > 900 / 2 && box.y + box.height <= 900, `the offer at y=${box.y} in a 900 px window`);
     if (c === cases[0]) {
       for (const lang of ['ko', 'en']) {
         await page.click(`button[data-lang="${lang}"]`);
-        await page.screenshot({ path: join(OUT, `web-resume-${lang}.png`), clip: { x: 0, y: 0, width: 1280, height: 260 } });
+        await page.screenshot({ path: join(OUT, `web-resume-${lang}.png`) });
       }
     }
     await page.click('#resume [data-action="resume"]');
@@ -181,13 +191,118 @@ test('autosave: a run reloaded after epoch 2 of 3, or paused mid-epoch 2, resume
     assert.equal(await page.evaluate(() => window.kindlingPage.stats.accuracy), whole.accuracy, c.name);
     assert.equal(await page.evaluate(() => document.getElementById('train-progress').value), 1);
   }
-  // A finished run leaves nothing to resume.
+  // A finished run leaves nothing to resume: its model comes back by itself instead.
   await open(query);
-  await page.waitForFunction(() => window.kindlingPage.checkpointChecked);
-  assert.equal(await page.evaluate(() => window.kindlingPage.checkpointChecked), false);
+  assert.equal(await page.evaluate(() => window.kindlingPage.checkpointChecked), 'restored');
   assert.equal(await page.isVisible('#resume'), false);
+  assert.deepEqual((await history()).loss, whole.history.loss);
   assert.deepEqual(consoleErrors, []);
   console.log(`# autosave: two interrupted runs resumed bit for bit in ${Date.now() - t0} ms`);
+});
+
+/** The worker's class probabilities for test image i, and the prediction the page shows for it. */
+async function predictTestImage(i) {
+  return page.evaluate(async (index) => {
+    const app = window.kindlingPage;
+    const pixels = app.data.testImages.slice(index * 784, (index + 1) * 784);
+    const s = app.store.all();
+    const norm = s.norm === 'dataset' ? [0.1307, 0.3081] : s.norm === 'half' ? [0.5, 0.5] : null;
+    const r = await app.trainer.request('predict', { pixels, layers: app.model.text, seed: s.seed, norm });
+    return { probs: Array.from(r.probs), trained: r.trained };
+  }, i);
+}
+
+test('a finished run survives a reload: the same model predicts the same, with its plots and test results', async () => {
+  const query = 'model=mlp&opt=adam&lr=0.002&epochs=2&seed=6&subset=1000';
+  const run = await trainToEnd(query);
+  const before = { probs: await predictTestImage(3), confusion: await page.textContent('#confusion') };
+  await page.click('#draw-sample');
+  await page.waitForFunction(() => !window.kindlingPage.predicting && window.kindlingPage.lastPrediction !== null);
+  const shown = await page.getAttribute('#prediction', 'data-label');
+  assert.equal(before.probs.trained, true);
+
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => window.kindlingPage.checkpointChecked), 'restored');
+  assert.equal(await page.isVisible('#resume'), false);
+  assert.match(await page.textContent('#train-status'), /^Restored after the reload: the model trained for 2 epoch\(s\) reached \d+\.\d\d% test accuracy/);
+  assert.deepEqual(await history(), run.history, 'the plots come back');
+  assert.equal(await page.evaluate(() => window.kindlingPage.stats.accuracy), run.accuracy);
+  assert.equal(await page.textContent('#confusion'), before.confusion, 'the confusion matrix comes back');
+  assert.deepEqual(await predictTestImage(3), before.probs, 'the same model: the same probabilities, bit for bit');
+  await page.click('#draw-sample');
+  await page.waitForFunction(() => !window.kindlingPage.predicting && window.kindlingPage.lastPrediction !== null);
+  assert.equal(await page.getAttribute('#prediction', 'data-label'), shown, 'the drawn test image: the same prediction');
+  assert.equal(await page.isVisible('#infer-untrained'), false, 'Inference does not call the restored model untrained');
+  await page.addStyleTag({ content: '.toc { position: static !important; }' });
+  for (const lang of ['en', 'ko']) {
+    await page.click(`button[data-lang="${lang}"]`);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    await page.locator('#train').screenshot({ path: join(OUT, `web-restored-${lang}.png`) });
+  }
+  await page.click('button[data-lang="en"]');
+
+  // Other settings in the link: the finished model is offered, not forced on them.
+  await open(query.replace('seed=6', 'seed=8'));
+  assert.equal(await page.evaluate(() => window.kindlingPage.checkpointChecked), 'offer');
+  assert.match(await page.textContent('#resume .text'), /^A model trained earlier is saved: \d+\.\d\d% test accuracy after 2 of 2 epochs\.$/);
+  await page.click('#resume [data-action="resume"]'); // "Restore it"
+  await page.waitForFunction(() => window.kindlingPage.restoredRun);
+  await page.waitForURL(/seed=6/); // its settings come back with it
+  assert.deepEqual(await predictTestImage(3), before.probs);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('two tabs keep their own checkpoints; leaving a tab while it trains asks first', async () => {
+  const second = await browser.context.newPage();
+  watch(second, consoleErrors);
+  acceptLeaving(second);
+  const layersA = 'Flatten~Linear:784,32~ReLU~Linear:32,10';
+  // Tab A: a run of 3 epochs, paused in epoch 2 (the pause is autosaved).
+  await open(`model=custom&layers=${layersA}&opt=adam&lr=0.002&epochs=3&seed=2&subset=2000`);
+  const saved = page.evaluate(() => new Promise((resolve) => {
+    const app = window.kindlingPage;
+    app.trainer.on((msg) => {
+      if (msg.type === 'batch' && msg.epoch === 2 && msg.batch === 5) document.getElementById('train-pause').click();
+      if (msg.type === 'autosave' && msg.ok && msg.epoch === 2 && msg.batch > 0) resolve(msg.batch);
+    });
+  }));
+  await page.click('#train-start');
+  const pausedAt = await saved;
+  // Tab B: a whole run, to its end, while A waits.
+  await second.goto(`${base}?model=mlp&opt=adam&lr=0.002&epochs=1&seed=3&subset=1000`);
+  await ready(second);
+  await second.click('#train-start');
+  await second.waitForFunction(() => window.kindlingPage.trainingState === 'done', null, { polling: 50, timeout: 30000 });
+  const records = await page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('kindling-page');
+    req.onsuccess = () => {
+      const all = req.result.transaction('checkpoints').objectStore('checkpoints').getAll();
+      all.onsuccess = () => { req.result.close(); resolve(all.result.map((r) => ({ final: Boolean(r.final), epoch: r.epoch, layers: r.layers }))); };
+      all.onerror = () => reject(all.error);
+    };
+  }));
+  assert.ok(records.some((r) => !r.final && r.layers === layersA && r.epoch === 2), `tab A's checkpoint: ${JSON.stringify(records)}`);
+  assert.ok(records.some((r) => r.final && r.layers !== layersA), `tab B's model: ${JSON.stringify(records)}`);
+
+  // Reloading A while it is (paused) in a run asks first; its own checkpoint is offered, not B's model.
+  const asked = dialogs.length;
+  await page.reload();
+  assert.deepEqual(dialogs.slice(asked), ['beforeunload']);
+  await ready(page);
+  assert.equal(await page.evaluate(() => window.kindlingPage.checkpointChecked), 'offer');
+  assert.equal(await page.textContent('#resume .text'), `A training run was saved at epoch 2 of 3 (batch ${pausedAt} of 32).`);
+  // B, reloaded, gets its own finished model back, and is not offered A's run (A is open).
+  await second.reload();
+  await ready(second);
+  assert.equal(await second.evaluate(() => window.kindlingPage.checkpointChecked), 'restored');
+  assert.equal(await second.isVisible('#resume'), false);
+  // A resumes its own run to the end.
+  await page.click('#resume [data-action="resume"]');
+  await waitState('done');
+  assert.deepEqual((await history()).ex, [1, 2, 3]);
+  await second.close();
+  assert.deepEqual(consoleErrors, []);
 });
 
 test('autosave: without IndexedDB, or with a full quota, the page says so and training completes', async () => {

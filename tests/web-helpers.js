@@ -74,6 +74,6 @@ export function rawGet(base, path, headers = {}) {
   });
 }
 
-/** Waits until the page is set up and its dataset has loaded. */
-export const ready = (p) => p.waitForFunction(() => document.documentElement.dataset.ready === 'true' && window.kindlingPage?.data,
-  null, { timeout: 30000 });
+/** Waits until the page is set up, its dataset has loaded and its saved run (if any) is restored or offered. */
+export const ready = (p) => p.waitForFunction(() => document.documentElement.dataset.ready === 'true' && window.kindlingPage?.data &&
+  window.kindlingPage.checkpointSettled !== false, null, { timeout: 30000 });

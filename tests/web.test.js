@@ -250,11 +250,11 @@ test('a URL restores its settings, and invalid values are reported', async () =>
   assert.equal(await value('sched'), 'MultiStepLR');
   assert.equal(await value('milestones'), '5,10');
   assert.equal(await value('seed'), '7');
-  assert.equal(await value('momentum'), '0.9');
+  assert.equal(await value('momentum'), '0'); // RMSprop's customary momentum, as the link's value is not valid
   assert.match(await page.textContent('#rejected'), /momentum/);
   assert.equal(await page.locator('#layers li.layer:not(.input)').count(), 4);
   const code = await page.textContent('[data-code="optimizer"]');
-  assert.match(code, /optim\.RMSprop\(model\.parameters\(\), lr=0\.005, momentum=0\.9\)/);
+  assert.match(code, /optim\.RMSprop\(model\.parameters\(\), lr=0\.005\)/);
   assert.match(await page.textContent('[data-code="scheduler"]'), /MultiStepLR\(optimizer, milestones=\[5, 10\], gamma=0\.1\)/);
   assert.match(await page.textContent('[data-code="data"]'), /FashionMNIST/);
   assert.match(await page.textContent('[data-code="loss"]'), /reduction='sum'/);
@@ -263,6 +263,137 @@ test('a URL restores its settings, and invalid values are reported', async () =>
   await page.fill('[data-setting="lr"]', '0.02');
   await page.waitForFunction(() => location.search.includes('lr=0.02'));
   assert.match(page.url(), /layers=Flatten~Linear:784,64~ReLU~Linear:64,10/);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('each optimizer brings its customary defaults; invalid entries stay marked, say what is allowed and are never used', async () => {
+  await page.goto(base);
+  await ready();
+  const value = (key) => page.inputValue(`[data-setting="${key}"]`);
+  const stored = (key) => page.evaluate((k) => window.kindlingPage.store.get(k), key);
+  const customary = { adam: ['0.001', null], adamw: ['0.001', null], rmsprop: ['0.001', '0'], adagrad: ['0.01', null], sgd: ['0.01', '0.9'] };
+  for (const [opt, [lr, momentum]] of Object.entries(customary)) {
+    await page.selectOption('[data-setting="opt"]', opt);
+    assert.equal(await value('lr'), lr, opt);
+    if (momentum !== null) assert.equal(await value('momentum'), momentum, opt);
+    assert.match(await page.textContent('#opt-defaults'), new RegExp(`lr = ${lr.replace('.', '\\.')}`), opt);
+  }
+  assert.equal(await stored('weight_decay'), 0);
+  await page.selectOption('[data-setting="opt"]', 'adamw');
+  assert.equal(await value('weight_decay'), '0.01');
+  await page.waitForURL(/opt=adamw/);
+  assert.doesNotMatch(page.url(), /[?&]lr=|weight_decay=/); // AdamW's own defaults need no mention in the link
+  await page.selectOption('[data-setting="opt"]', 'sgd');
+
+  // Typed key by key: a valid prefix ("1" of "1e9", "5" of "5,,8") is never kept, nor "-5" read as 5.
+  const typeInto = async (key, text) => {
+    const field = page.locator(`[data-setting="${key}"]`);
+    await field.fill('');
+    await field.pressSequentially(text);
+    await field.press('Tab'); // the change event: the entry stays as typed, marked
+  };
+  await page.selectOption('[data-setting="sched"]', 'MultiStepLR');
+  const cases = [['lr', '1e9', 0.01, /1e-6 … 1000/], ['milestones', '5,,8', '20,50', /20,50/], ['epochs', '-5', 3, /1 … 100/]];
+  for (const [key, text, kept, allowed] of cases) {
+    await typeInto(key, text);
+    const field = `[data-setting="${key}"]`;
+    assert.equal(await page.getAttribute(field, 'aria-invalid'), 'true', key);
+    assert.equal(await value(key), text, `${key}: the entry stays visible as typed`);
+    assert.deepEqual(await stored(key), kept, `${key}: the setting keeps its value from before the edit`);
+    assert.equal(await page.isVisible(`#hint-${key}`), true, key);
+    assert.match(await page.textContent(`#hint-${key}`), allowed, key);
+    const style = await page.$eval(field, (el) => getComputedStyle(el).borderColor);
+    assert.equal(style, 'rgb(180, 35, 24)', `${key}: drawn as invalid`);
+  }
+  assert.match(await page.textContent('[data-code="optimizer"]'), /lr=0\.01,/);
+  assert.match(await page.textContent('[data-code="scheduler"]'), /milestones=\[20, 50\]/);
+  await page.locator('#optimizer').screenshot({ path: join(OUT, 'web-invalid-optimizer-en.png') });
+  // Training refuses while an entry is invalid, and says which.
+  await page.click('#train-start');
+  assert.equal(await page.evaluate(() => window.kindlingPage.trainingState), 'idle');
+  assert.match(await page.textContent('#train-alert'), /^lr holds a value that is not allowed \(Allowed: 1e-6 … 1000\)/);
+  await page.click('button[data-lang="ko"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.match(await page.textContent('#hint-lr'), /^허용 범위: 1e-6 … 1000$/);
+  await page.locator('#optimizer').screenshot({ path: join(OUT, 'web-invalid-optimizer-ko.png') });
+  await page.click('button[data-lang="en"]');
+  // A valid entry clears the mark and is used.
+  await typeInto('lr', '0.05');
+  assert.equal(await page.getAttribute('[data-setting="lr"]', 'aria-invalid'), null);
+  assert.equal(await page.isVisible('#hint-lr'), false);
+  assert.equal(await stored('lr'), 0.05);
+  await typeInto('milestones', '1,2');
+  assert.deepEqual(await stored('milestones'), '1,2');
+  await typeInto('epochs', '3');
+  assert.equal(await page.locator('[aria-invalid="true"]').count(), 0);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('scheduler settings that cannot act within the run say so, in both languages', async () => {
+  await page.goto(`${base}?sched=StepLR&epochs=3`);
+  await ready();
+  const note = () => page.textContent('#sched-warning');
+  assert.match(await note(), /StepLR\(step_size=20\) first changes the lr after epoch 20, but training runs 3 epoch\(s\): the lr stays 0\.01 the whole run\. Set step_size below 3/);
+  assert.equal(await page.isVisible('#train-sched-note'), true); // also where the epochs are chosen
+  await page.fill('[data-setting="epochs"]', '25');
+  await page.waitForFunction(() => document.getElementById('train-sched-note').hidden);
+  await page.fill('[data-setting="epochs"]', '3');
+  await page.selectOption('[data-setting="sched"]', 'ReduceLROnPlateau');
+  assert.match(await note(), /patience=5\) can lower the lr after epoch 7 at the earliest, but training runs 3 epoch\(s\)/);
+  await page.selectOption('[data-setting="sched"]', 'MultiStepLR');
+  assert.match(await note(), /No milestone \(20,50\) comes before the end of the 3 training epoch\(s\)/);
+  await page.selectOption('[data-setting="sched"]', 'CosineAnnealingLR');
+  assert.match(await note(), /CosineAnnealingLR\(T_max=50\) anneals over 50 epochs, but training runs 3: the lr only falls from 0\.01 to 0\.00991/);
+  await page.selectOption('[data-setting="sched"]', 'StepLR');
+  await page.click('button[data-lang="ko"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.match(await note(), /StepLR\(step_size=20\)은 에폭 20 뒤에 처음 학습률을 바꾸는데, 학습은 3 에폭만 합니다/);
+  await page.addStyleTag({ content: '.toc { position: static !important; }' });
+  await page.locator('#scheduler').screenshot({ path: join(OUT, 'web-sched-noeffect-ko.png') });
+  await page.click('button[data-lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator('#scheduler').screenshot({ path: join(OUT, 'web-sched-noeffect-en.png') });
+  // The lr plot is a step function on a log axis whose labels share one form, and says what it shows.
+  await page.fill('[data-setting="step_size"]', '10');
+  await page.waitForFunction(() => Math.abs(window.kindlingPage.lrCurve().lrs[10] - 0.001) < 1e-12);
+  assert.match(await page.getAttribute('#sched-plot', 'aria-label'), /^Learning rate over 100 epochs with StepLR: from 0\.01 to 1e-12/);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('a run that diverges or stays at chance gets concrete advice, in both languages', async () => {
+  // RMSprop with SGD's lr 0.01 and momentum 0.9: warned before, advised after.
+  await page.goto(`${base}?opt=rmsprop&lr=0.01&momentum=0.9&epochs=1&subset=2000&seed=1`);
+  await ready();
+  assert.match(await page.textContent('#opt-warning'), /RMSprop with momentum 0\.9 and lr 0\.01 usually diverges/);
+  await page.click('#train-start');
+  await page.waitForFunction(() => ['done', 'stopped'].includes(window.kindlingPage.trainingState), null, { polling: 100, timeout: 60000 });
+  assert.equal(await page.isVisible('#train-advice'), true);
+  assert.match(await page.textContent('#train-advice'), /RMSprop with momentum 0\.9 and lr 0\.01 takes far too large steps: use lr = 0\.001 without momentum/);
+  await page.click('button[data-lang="ko"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.match(await page.textContent('#train-advice'), /momentum 없이 lr = 0\.001/);
+  await page.addStyleTag({ content: '.toc { position: static !important; }' });
+  await page.locator('#train').screenshot({ path: join(OUT, 'web-advice-ko.png') });
+  await page.click('button[data-lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator('#train').screenshot({ path: join(OUT, 'web-advice-en.png') });
+  // The advice's button sets what it advises.
+  await page.click('#train-advice button');
+  assert.equal(await page.inputValue('[data-setting="lr"]'), '0.001');
+  assert.equal(await page.inputValue('[data-setting="momentum"]'), '0');
+  assert.equal(await page.isVisible('#train-advice'), false);
+
+  // SGD with lr 5: the loss explodes (no NaN); the advice comes during the run.
+  await page.goto(`${base}?lr=5&epochs=1&subset=2000&seed=1`);
+  await ready();
+  assert.match(await page.textContent('#opt-warning'), /lr 5 is far above what SGD usually takes \(0\.01\)/);
+  await page.click('#train-start');
+  await page.waitForFunction(() => window.kindlingPage.advice || ['done', 'stopped'].includes(window.kindlingPage.trainingState),
+    null, { polling: 100, timeout: 60000 });
+  assert.match(await page.textContent('#train-advice'), /The loss jumped to .* Training is diverging\. The learning rate 5 is too high for SGD: use its customary lr = 0\.01/);
+  await page.click('#train-advice button'); // stops the run and sets lr
+  await page.waitForFunction(() => ['done', 'stopped'].includes(window.kindlingPage.trainingState), null, { polling: 100, timeout: 30000 });
+  assert.equal(await page.inputValue('[data-setting="lr"]'), '0.01');
   assert.deepEqual(consoleErrors, []);
 });
 

@@ -6,8 +6,7 @@
 import { num } from './codegen.js';
 import { optimizerDefaults } from './state.js';
 
-const CHANCE = 0.1;        // ten classes
-const START_BATCHES = 5;   // the loss "at the start": the mean of the first batches
+const CHANCE = 0.1; // ten classes
 const OPT_NAMES = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' };
 
 /** The fix for a run that diverged or learned nothing: [parts, patch]. */
@@ -34,8 +33,9 @@ export function settingsWarnings(s) {
 
 /** A watcher: reset(settings) at a run's start, then batch(msg) and epoch(msg); calls onAdvice once. */
 export function divergenceAdvice() {
-  let s = null, first = [], start = null, spoken = false;
-  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // The loss "at the start" is the first batch's: the untrained model's (ln 10 ≈ 2.3 for a
+  // mean cross-entropy), before a too-large step can have raised it.
+  let s = null, start = null, spoken = false;
   const speak = (parts) => {
     spoken = true;
     const [fix, patch] = fixFor(s);
@@ -46,16 +46,11 @@ export function divergenceAdvice() {
     reset(settings, history = null) {
       s = settings;
       spoken = false;
-      first = history ? history.loss.slice(0, START_BATCHES) : [];
-      start = first.length === START_BATCHES ? mean(first) : null;
+      start = history?.loss.length ? history.loss[0] : null;
     },
     batch({ loss, epoch, batch }) {
       if (spoken || !s || !Number.isFinite(loss)) return;
-      if (start === null) {
-        first.push(loss);
-        if (first.length === START_BATCHES) start = mean(first);
-        return;
-      }
+      if (start === null) { start = loss; return; }
       // Far above the start: ten times it, and clearly more than noise for a small start.
       if (loss > Math.max(10 * start, start + 5))
         speak([['advice.exploding', { loss: num(+loss.toPrecision(3)), start: num(+start.toPrecision(3)), epoch, batch }]]);

@@ -262,6 +262,7 @@ export function init(app) {
       alertEl.textContent = t('train.error', { error: error.message });
       return;
     }
+    if (busy()) return; // a run started meanwhile: it replaces the restored model
     last = { epochs: record.epochs, batches: record.batches, testSize: record.testSize };
     resetSeries(record.history);
     progress.value = record.stopped ? (record.history.bx.at(-1) ?? 0) / record.epochs : 1;
@@ -284,6 +285,7 @@ export function init(app) {
   });
   app.resumeRun = resume;
   if (!app.view.embed || app.view.embed === 'train') {
+    app.checkpointSettled = false; // for the tests: true once the saved record is restored or offered (or there is none)
     app.checkpointChecked = slotReady.then(() => findCheckpoint(slot))
       .then(async (found) => {
         if (!found || state !== 'idle') return 'none';
@@ -296,7 +298,8 @@ export function init(app) {
         showOffer();
         return 'offer';
       })
-      .catch(() => 'none'); // no storage: the worker says so when a run starts
+      .catch(() => 'none') // no storage: the worker says so when a run starts
+      .finally(() => { app.checkpointSettled = true; });
   }
   // Leaving (closing, reloading, following a link) while a run is in progress asks first;
   // the autosave keeps the run up to its last epoch, but not the epoch in progress.
