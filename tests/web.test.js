@@ -129,6 +129,8 @@ test('one epoch of MNIST in the worker reaches > 90% test accuracy; a drawn test
   await page.goto(`${base}?model=mlp&opt=adam&lr=0.002&epochs=1&seed=1`);
   await ready();
   await page.evaluate(() => {
+    window.liveUpdates = 0; // what a screen reader would hear: state changes and epochs, not every batch
+    new MutationObserver(() => { window.liveUpdates++; }).observe(document.getElementById('train-live'), { childList: true, characterData: true, subtree: true });
     window.longTasks = [];
     new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
   });
@@ -157,6 +159,13 @@ test('one epoch of MNIST in the worker reaches > 90% test accuracy; a drawn test
   assert.ok(longest < 500, `a main-thread task took ${longest} ms during training`);
   assert.match(await page.textContent('#train-status'), /Done: test accuracy/);
   assert.ok(await page.locator('#confusion td').count() >= 100);
+  assert.equal(await page.textContent('#train-speed'), '', 'no samples/s or "ETA 0 s" after the end');
+  const liveUpdates = await page.evaluate(() => window.liveUpdates);
+  assert.ok(liveUpdates >= 2 && liveUpdates <= 4, `the live region changed ${liveUpdates} times in a run of 125 batches`);
+  assert.equal(await page.getAttribute('#train-status', 'aria-live'), null);
+  assert.match(await page.getAttribute('#chart-loss', 'aria-label'), /^Training loss per batch: 125 batches so far, first \d/);
+  assert.match(await page.getAttribute('#chart-test', 'aria-label'), /^Test loss and accuracy per epoch: after epoch 1, test loss \d\.\d+, accuracy \d+\.\d\d%\.$/);
+  assert.match(await page.getAttribute('#chart-lr', 'aria-label'), /^Learning rate per batch: 0\.002 at the start, 0\.002 now\.$/);
 
   // Draw correctly classified test digits with the mouse, row by row of their ink.
   const candidates = await page.evaluate(() => {
@@ -216,6 +225,7 @@ test('pause, resume and stop; a NaN loss stops training with advice to lower the
   await page.waitForFunction(() => window.kindlingPage.workerHalted === true, null, { polling: 50, timeout: 30000 });
   const progress = () => page.evaluate(() => document.getElementById('train-progress').value);
   const paused = await progress();
+  assert.equal(await page.textContent('#train-speed'), '', 'no samples/s or ETA while paused');
   await page.waitForTimeout(700);
   assert.equal(await progress(), paused);
   assert.equal(await page.textContent('#train-status'), 'Paused');
@@ -343,7 +353,7 @@ test('scheduler settings that cannot act within the run say so, in both language
   await page.selectOption('[data-setting="sched"]', 'MultiStepLR');
   assert.match(await note(), /No milestone \(20,50\) comes before the end of the 3 training epoch\(s\)/);
   await page.selectOption('[data-setting="sched"]', 'CosineAnnealingLR');
-  assert.match(await note(), /CosineAnnealingLR\(T_max=50\) anneals over 50 epochs, but training runs 3: the lr only falls from 0\.01 to 0\.00991/);
+  assert.match(await note(), /CosineAnnealingLR\(T_max=50\) anneals over 50 epochs, but training runs 3: the lr only falls from 0\.01 to 0\.00996/);
   await page.selectOption('[data-setting="sched"]', 'StepLR');
   await page.click('button[data-lang="ko"]');
   await page.waitForFunction(() => document.documentElement.lang === 'ko');
@@ -394,6 +404,66 @@ test('a run that diverges or stays at chance gets concrete advice, in both langu
   await page.click('#train-advice button'); // stops the run and sets lr
   await page.waitForFunction(() => ['done', 'stopped'].includes(window.kindlingPage.trainingState), null, { polling: 100, timeout: 30000 });
   assert.equal(await page.inputValue('[data-setting="lr"]'), '0.01');
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('Fashion-MNIST in Korean: the dataset’s own class names, whole in the confusion matrix; Korean durations; proportional histogram', async () => {
+  await page.goto(`${base}?lang=ko&dataset=fashion&model=mlp&opt=adam&lr=0.002&epochs=1&subset=1000&seed=1`);
+  await ready();
+  // The histogram's bars are proportional to the counts (from zero).
+  const bars = await page.$$eval('#class-hist .bar', (els) => els.map((el) => ({
+    count: Number(el.getAttribute('aria-label').split(': ')[1]), height: el.querySelector('i').getBoundingClientRect().height })));
+  const top = Math.max(...bars.map((b) => b.count));
+  for (const b of bars) assert.ok(Math.abs(b.height - (b.count / top) * 100) <= 1, `count ${b.count}: ${b.height} px`);
+  assert.ok(new Set(bars.map((b) => Math.round(b.height))).size >= 5, 'bars of different counts differ in height');
+  assert.doesNotMatch(await page.textContent('#infer-p1'), /숫자/);
+  assert.match(await page.getAttribute('#draw', 'aria-label'), /옷을 그리세요/);
+  await page.click('#train-start');
+  await page.waitForFunction(() => window.kindlingPage.trainingState === 'done', null, { polling: 100, timeout: 60000 });
+  assert.match(await page.textContent('#train-status'), /걸린 시간 (\d+초|\d+분 \d+초)\.$/);
+  const ko = ['티셔츠/탑', '바지', '풀오버', '드레스', '코트', '샌들', '셔츠', '스니커즈', '가방', '앵클부츠'];
+  const headers = () => page.$$eval('#confusion thead th[scope="col"]', (els) => els.map((el) => el.textContent));
+  assert.deepEqual(await headers(), ko);
+  const clipped = await page.$$eval('#confusion th', (els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1 ||
+    el.scrollHeight > el.clientHeight + 1).map((el) => el.textContent));
+  assert.deepEqual(clipped, []);
+  await page.addStyleTag({ content: '.toc { position: static !important; }' });
+  await page.locator('#infer').screenshot({ path: join(OUT, 'web-fashion-infer-ko.png') });
+  await page.locator('#data').screenshot({ path: join(OUT, 'web-fashion-data-ko.png') });
+  await page.click('button[data-lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.deepEqual(await headers(), ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+  assert.doesNotMatch(await page.textContent('#infer-p1'), /digit/);
+  assert.match(await page.textContent('#train-status'), /in (\d+ s|\d+ min \d+ s)\.$/);
+  await page.locator('#infer').screenshot({ path: join(OUT, 'web-fashion-infer-en.png') });
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('the Loss section shows the code of its Softmax(dim) and regression demos, and that code runs', async () => {
+  await page.goto(`${base}?softmax_dim=0&beta=0.5`);
+  await ready();
+  assert.match(await page.textContent('[data-code="softmax"]'), /softmax = nn\.Softmax\(dim=0\)/);
+  assert.match(await page.textContent('[data-code="regression"]'), /nn\.SmoothL1Loss\(reduction='none', beta=0\.5\)/);
+  assert.match(await page.textContent('[data-code="regression"]'), /nn\.L1Loss\(reduction='none'\)[\s\S]*nn\.MSELoss\(reduction='none'\)/);
+  const { sectionCode } = await import('../web/lib/codegen.js');
+  const { defaults } = await import('../web/lib/state.js');
+  const { default: en } = await import('../web/i18n/en.js');
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const t = (key) => en[key];
+  const s = { ...defaults(), softmax_dim: 1, beta: 0.5 };
+  const lastLines = (out, n) => out.trim().split('\n').slice(-n);
+  for (const name of ['softmax', 'regression']) {
+    const { py, js } = sectionCode(name, s, { t });
+    const file = join(OUT, `generated-${name}.mjs`);
+    writeFileSync(file, `${js}\n${name === 'regression' ? 'console.log(loss.item());\n' : ''}`);
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: OUT });
+    writeFileSync(join(OUT, `generated-${name}.py`), py);
+    execFileSync('python3', ['-c', 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")', join(OUT, `generated-${name}.py`)]);
+    if (name === 'softmax') assert.deepEqual(JSON.parse(out).map((v) => Math.round(v * 1e6) / 1e6), [1, 1]);
+    // L1 |e|, MSE e², Smooth L1 (beta 0.5) and its mean, as PyTorch gives them for e = -2, -0.5, 0, 0.5, 2.
+    else assert.deepEqual(lastLines(out, 4), ['[ 2, 0.5, 0, 0.5, 2 ]', '[ 4, 0.25, 0, 0.25, 4 ]', '[ 1.75, 0.25, 0, 0.25, 1.75 ]', '0.800000011920929']);
+  }
   assert.deepEqual(consoleErrors, []);
 });
 

@@ -128,11 +128,12 @@ export function init(app) {
     setTimeout(() => requestAnimationFrame(flush), Math.max(0, 120 - (performance.now() - lastDraw)));
   };
 
+  // vars may hold functions, formatted when shown (a duration in the language of the moment).
   function setStatus(key, vars = {}) {
-    const announce = statusKey[0] !== key || key !== 'train.running';
     statusKey = [key, vars];
-    status.textContent = t(key, vars);
-    if (announce && key !== 'train.running') live.textContent = t(key, vars);
+    const text = t(key, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'function' ? v() : v])));
+    status.textContent = text;
+    if (key !== 'train.running') live.textContent = text; // not every batch: state changes only
   }
 
   function setState(next) {
@@ -268,7 +269,7 @@ export function init(app) {
     progress.value = record.stopped ? (record.history.bx.at(-1) ?? 0) / record.epochs : 1;
     setState(record.stopped ? 'stopped' : 'done');
     setStatus(record.stopped ? 'train.restoredStopped' : 'train.restored',
-      { acc: pct(record.accuracy), epoch: record.epoch, epochs: record.epochs, time: duration(record.seconds) });
+      { acc: pct(record.accuracy), epoch: record.epoch, epochs: record.epochs, time: () => duration(record.seconds) });
     app.stats = { ...app.stats, accuracy: record.accuracy };
     if (record.preds) {
       app.lastEpoch = { epoch: record.epoch, preds: record.preds, accuracy: record.accuracy, test_loss: record.history.testLoss.at(-1) };
@@ -384,7 +385,7 @@ export function init(app) {
         setState('done');
         progress.value = 1;
         speed.textContent = '';
-        setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: duration(msg.seconds) });
+        setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: () => duration(msg.seconds) });
         if (autosave?.ok) { autosave = null; showAutosave(); } // the finished run's checkpoint is gone
         app.emit('trained', msg);
         break;
