@@ -102,7 +102,7 @@ test('Save / Load: .pt and .safetensors download, load back into a fresh page wi
   const before = await weights();
   const corrupt = Buffer.from(files.pt.subarray(0, files.pt.length >> 1));
   const broken = await upload('broken.pt', corrupt);
-  assert.match(broken.error, /Could not load broken\.pt; the model is unchanged\. load: /);
+  assert.match(broken.error, /^The file is damaged, or not a \.pt \/ \.safetensors file\. Could not load broken\.pt; the model is unchanged\. load: /);
   assert.deepEqual(await weights(), before);
   for (const format of ['pt', 'safetensors']) {
     const r = await upload(`model.${format}`, files[format]);
@@ -117,7 +117,14 @@ test('Save / Load: .pt and .safetensors download, load back into a fresh page wi
   await page.selectOption('[data-setting="model"]', 'lenet');
   const wrong = await upload('model.pt', files.pt);
   assert.match(wrong.error, /Error\(s\) in loading state_dict for Sequential:\s+Missing key\(s\) in state_dict: "0\.weight"/);
+  assert.match(wrong.error, /^The file is from a model with a different architecture\. Could not load model\.pt/);
   assert.deepEqual(await weights(), loaded);
+  // In Korean, a plain Korean sentence leads; kindling's own message follows as the detail.
+  await page.click('button[data-lang="ko"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  assert.match(await page.textContent('#load-error'), /^구조가 다른 모델의 파일입니다\. model\.pt을\(를\) 불러오지 못했습니다\. 모델은 그대로입니다\. Error\(s\) in loading state_dict/);
+  await page.click('button[data-lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
 
   // Keep training from the loaded weights: the first loss is a trained model's, not ~2.3.
   await page.selectOption('[data-setting="model"]', 'mlp');

@@ -317,6 +317,7 @@ test('each optimizer brings its customary defaults; invalid entries stay marked,
   }
   assert.match(await page.textContent('[data-code="optimizer"]'), /lr=0\.01,/);
   assert.match(await page.textContent('[data-code="scheduler"]'), /milestones=\[20, 50\]/);
+  await page.addStyleTag({ content: '.toc { position: static !important; }' });
   await page.locator('#optimizer').screenshot({ path: join(OUT, 'web-invalid-optimizer-en.png') });
   // Training refuses while an entry is invalid, and says which.
   await page.click('#train-start');

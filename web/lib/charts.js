@@ -24,6 +24,8 @@ export function formatLogTick(v) {
   return Math.abs(k - Math.round(k)) < 1e-9 ? `1e${Math.round(k)}` : '';
 }
 
+const powersOfTen = (u, splits) => splits.map((v) => (formatLogTick(v) ? v : null));
+
 /**
  * A chart that fills its container's width. series: [{label, color, scale ('y' | 'y2'),
  * dash, width, points, stepped (1: a value holds until the next point; -1: since the
@@ -50,7 +52,9 @@ export function lineChart(el, { series, axes = {}, height = 220, logY = false, x
     },
     axes: [
       { label: axes.x ?? '', size: 40, labelSize: 18, font: FONT, labelFont: LABEL_FONT, grid: { stroke: '#e5e7eb' } },
-      { label: axes.y ?? '', size: axisWidth, labelSize: 20, labelGap: 2, font: FONT, labelFont: LABEL_FONT, grid: { stroke: '#e5e7eb' },
+      { label: axes.y ?? '', size: axisWidth, labelSize: 20, labelGap: 2, font: FONT, labelFont: LABEL_FONT,
+        // on a log axis, grid lines and ticks at the powers of ten only (the ones labelled)
+        grid: { stroke: '#e5e7eb', ...(logY ? { filter: powersOfTen } : {}) }, ...(logY ? { ticks: { filter: powersOfTen } } : {}),
         values: (u, splits) => splits.map(logY ? formatLogTick : formatTick) },
       ...(hasY2 ? [{ scale: 'y2', side: 1, label: axes.y2 ?? '', size: axisWidth, labelSize: 20, labelGap: 2, font: FONT, labelFont: LABEL_FONT,
         grid: { show: false }, values: (u, splits) => splits.map(formatTick) }] : []),

@@ -116,6 +116,7 @@ export function init(app) {
 
   function drawProbs(result) {
     const names = classNames(store.get('dataset'));
+    probsEl.classList.toggle('long-names', names.some((n) => n.length > 2));
     const probs = result?.probs ?? new Array(10).fill(0);
     const top = result ? probs.indexOf(Math.max(...probs)) : -1;
     if (probsEl.children.length !== 10) {
