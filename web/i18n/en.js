@@ -244,7 +244,7 @@ export default {
   'load.choose': 'A .pt or .safetensors file',
   'load.help': 'The weights go into the model of section 2 as it is now, so it must have the same layers as the model that was saved. The page then evaluates it on the test set.',
   'load.loading': 'Loading {name}…',
-  'load.done': 'Loaded {name}: test accuracy {acc}% on {n} test images. Draw a digit in section 7, or keep training from these weights.',
+  'load.done': 'Loaded {name}: test accuracy {acc}% on {n} test images. Try it on a drawing in section 7, or keep training from these weights.',
   'load.error': 'Could not load {name}; the model is unchanged. {error}',
   'load.busy': 'Stop or finish the training run before loading weights.',
   'load.train': 'Train from these weights',

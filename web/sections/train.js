@@ -186,7 +186,7 @@ export function init(app) {
 
   // --- autosave, resume and restore ------------------------------------------------------------
   let slot = null;     // this tab's record key (lib/autosave.js)
-  const slotReady = tabSlot().then((key) => { slot = key; }).catch(() => {});
+  const slotReady = tabSlot().then((key) => { slot = key; }).catch(() => { slot = 'current'; });
   let autosave = null; // the last autosave event of this run
   let restored = null; // the resumed run's last evaluation, shown once its worker model exists
   let offer = null;    // {key, record}: the saved record offered for resuming or restoring
