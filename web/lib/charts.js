@@ -14,7 +14,7 @@ function axisWidth(u, values) {
   measurer ??= document.createElement('canvas').getContext('2d');
   measurer.font = FONT;
   const widest = Math.max(0, ...(values ?? []).map((v) => measurer.measureText(v).width));
-  return Math.ceil(widest) + 18;
+  return Math.ceil((widest + 18) / 8) * 8; // in steps of 8 px: the plot is not resized for every small change of its ticks
 }
 
 /** Log-axis ticks: only the powers of ten are labelled, all in one form (1e-3, 1e-2, 1e-1, 1e0). */
