@@ -55,7 +55,7 @@ const PENDING = {
 
 // generate_programs.py's normalise() / tokens(): the same table and the same splitting.
 const NORMALISE = [
-  [/ object at 0x[0-9a-fA-F]+/g, ''],
+  [/ object(?: at 0x[0-9a-fA-F]+)?(?=>)/g, ''],
   [/\bTrue\b/g, 'true'],
   [/\bFalse\b/g, 'false'],
   [/\bNone\b/g, 'null'],

@@ -8,8 +8,7 @@
 // Changed for JavaScript, and why:
 // - keyword arguments go in an options object ({device}, {dim}, {in_features, out_features});
 //   param[:2] is param.index(':2').
-// - torch.manual_seed(0) first, so the weights and inputs are PyTorch's own; the device line
-//   keeps the CUDA test and drops the MPS one; the second Softmax's probabilities are printed
+// - torch.manual_seed(0) first, so the weights and inputs are PyTorch's own; the second Softmax's probabilities are printed
 //   so that they are compared too.
 // The Python twin is tests/fixtures/programs/buildmodel_tutorial.py.
 import * as torch from '../../dist/index.js';
@@ -17,7 +16,13 @@ import * as torch from '../../dist/index.js';
 const { nn } = torch;
 torch.manual_seed(0);
 
-const device = torch.cuda.is_available() ? 'cuda' : 'cpu';
+const device = (
+  torch.cuda.is_available()
+    ? 'cuda'
+    : torch.backends.mps.is_available()
+      ? 'mps'
+      : 'cpu'
+);
 console.log(`Using ${device} device`);
 
 class NeuralNetwork extends nn.Module {

@@ -3,7 +3,8 @@
 // with StepLR(step_size=1, gamma=0.7) — transcribed line by line.
 //
 //   node examples/pytorch/mnist_main.mjs [--epochs 14] [--batch-size 64] [--lr 1.0] [--gamma 0.7]
-//        [--log-interval 10] [--seed 1] [--dry-run] [--save-model] [--train-size 8000] [--test-size 2000]
+//        [--log-interval 10] [--seed 1] [--no-cuda] [--no-mps] [--dry-run] [--save-model]
+//        [--train-size 8000] [--test-size 2000]
 //
 // Changed for JavaScript, and why:
 // - argparse is node:util parseArgs (same flags and defaults); `with torch.no_grad():` is
@@ -13,8 +14,9 @@
 //   images (torch.utils.data.Subset); the '../data' root is left out (no root means the bundled
 //   files): tests/pytorch-programs.test.js runs 640 / 500 images for
 //   2 epochs, logging every 2 batches.
-// - The MPS / XPU accelerator branches are gone (kindling has only the CPU; CUDA's
-//   is_available() is false, so the CUDA branch stays as written and is never taken).
+// - This is the version with --no-cuda / --no-mps (2023; the newest asks torch.accelerator,
+//   which PyTorch 1.13, the fixtures' source, does not have). kindling computes on the CPU:
+//   torch.cuda / torch.backends.mps.is_available() are false, so those branches are never taken.
 // The Python twin is tests/fixtures/programs/mnist_main.py.
 import { parseArgs } from 'node:util';
 import * as torch from '../../dist/index.js';
@@ -101,6 +103,7 @@ async function main() {
       lr: { type: 'string', default: '1.0' },
       gamma: { type: 'string', default: '0.7' },
       'no-cuda': { type: 'boolean', default: false },
+      'no-mps': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       'log-interval': { type: 'string', default: '10' },
@@ -112,15 +115,19 @@ async function main() {
   const args = {
     batch_size: Number(values['batch-size']), test_batch_size: Number(values['test-batch-size']),
     epochs: Number(values.epochs), lr: Number(values.lr), gamma: Number(values.gamma),
-    no_cuda: values['no-cuda'], dry_run: values['dry-run'], seed: Number(values.seed),
+    no_cuda: values['no-cuda'], no_mps: values['no-mps'], dry_run: values['dry-run'], seed: Number(values.seed),
     log_interval: Number(values['log-interval']), save_model: values['save-model'],
     train_size: Number(values['train-size']), test_size: Number(values['test-size']),
   };
   const use_cuda = !args.no_cuda && torch.cuda.is_available();
+  const use_mps = !args.no_mps && torch.backends.mps.is_available();
 
   torch.manual_seed(args.seed);
 
-  const device = torch.device(use_cuda ? 'cuda' : 'cpu');
+  let device;
+  if (use_cuda) device = torch.device('cuda');
+  else if (use_mps) device = torch.device('mps');
+  else device = torch.device('cpu');
 
   const train_kwargs = { batch_size: args.batch_size };
   const test_kwargs = { batch_size: args.test_batch_size };

@@ -9,7 +9,7 @@
 //
 // Changed for JavaScript, and why:
 // - Python syntax: x[a:b] is x.index('a:b') (written as `${a}:${b}`), input[range(n), target]
-//   is input.index(torch.arange(n), target), train_ds[a:b] is train_ds.getitem(`${a}:${b}`),
+//   is input.index(torch.arange(n), target), train_ds[a:b] is train_ds.slice(a, b),
 //   `@` is matmul, `-x` is neg(), `w -= w.grad * lr` is w.sub_(w.grad.mul(lr)),
 //   `with torch.no_grad():` is torch.no_grad(() => ...), generators are JS generators,
 //   len(x) is x.len() / x.shape[0], zip(*...) and np.sum are loops. A module cannot declare a
@@ -22,6 +22,10 @@
 //   The matplotlib cell and IPython's set_trace import are left out; the bare expressions a
 //   notebook shows (x_train.shape, ...) are printed.
 // - torch.manual_seed(0) first, so the weights and shuffles are PyTorch's own.
+// - Not JavaScript syntax, and so a difference from PyTorch: the first loop's last batch (xb, yb)
+//   is read again after the 64 steps of fit(); kindling releases a tensor computed in a loop
+//   two steps after its last use (README, "Memory: the rule"), so the program calls
+//   xb.keep() / yb.keep() after that loop.
 // The Python twin is tests/fixtures/programs/nn_tutorial.py.
 import { parseArgs } from 'node:util';
 import * as torch from '../../dist/index.js';
@@ -99,6 +103,8 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     });
   }
 }
+xb.keep(); // kindling's memory rule: the last batch is read again after many more steps
+yb.keep();
 
 console.log(loss_func(model(xb), yb), accuracy(model(xb), yb));
 
@@ -201,7 +207,7 @@ let train_ds = new TensorDataset(x_train, y_train);
 
 for (let epoch = 0; epoch < epochs; epoch++) {
   for (let i = 0; i < Math.floor((n - 1) / bs) + 1; i++) {
-    [xb, yb] = train_ds.getitem(`${i * bs}:${i * bs + bs}`);
+    [xb, yb] = train_ds.slice(i * bs, i * bs + bs);
     const pred = model(xb);
     const loss = loss_func(pred, yb);
 

@@ -9,7 +9,7 @@
 //   8,000 / 2,000 subset of data/ (nothing downloads; root "data" is left out, which means the
 //   bundled files), and --train-size / --test-size / --epochs choose a short run
 //   (torch.utils.data.Subset of the first N images): tests/pytorch-programs.test.js uses
-//   1,000 / 500 images for 2 epochs. The device line keeps the CUDA test and drops the MPS one.
+//   1,000 / 500 images for 2 epochs.
 // - f-string formats are toFixed / padStart; `with torch.no_grad():` is torch.no_grad(() => ...);
 //   enumerate counts by hand; classes[pred[0].argmax(0)] is classes[pred.index(0).argmax(0).item()].
 // - torch.manual_seed(0) first, so the initial weights are PyTorch's own.
@@ -61,7 +61,13 @@ for (const [X, y] of test_dataloader) {
   break;
 }
 
-const device = torch.cuda.is_available() ? 'cuda' : 'cpu';
+const device = (
+  torch.cuda.is_available()
+    ? 'cuda'
+    : torch.backends.mps.is_available()
+      ? 'mps'
+      : 'cpu'
+);
 console.log(`Using ${device} device`);
 
 // Define model

@@ -7,9 +7,12 @@
 // Changed for JavaScript, and why:
 // - Python's indexing syntax has no JavaScript form: tensor[0] is tensor.index(0),
 //   tensor[:, 0] is tensor.index(':', 0), tensor[..., -1] is tensor.index('...', -1), and the
-//   assignment tensor[:, 1] = 0 is tensor.index_put_([':', 1], 0); `@` is matmul, `*` is mul,
-//   keyword arguments go in a trailing options object ({dtype}, {dim}, {out}).
+//   assignment tensor[:, 1] = 0 is tensor.setitem(':', 1, 0); `@` is matmul, `*` is mul,
+//   keyword arguments go in a trailing options object ({dtype}, {dim}).
 // - torch.manual_seed(0) first, so the random tensors are PyTorch's own and can be compared.
+// - Not JavaScript syntax, and so a difference from PyTorch: kindling refuses out= (it returns
+//   new tensors), so torch.matmul(tensor, tensor.T, out=y3) is y3.copy_(torch.matmul(tensor,
+//   tensor.T)), the same numbers written into y3 (likewise torch.mul ... out=z3).
 // - The NumPy bridge is left out (JavaScript has no NumPy; toTypedArray() copies), and
 //   print(agg_item, type(agg_item)) prints the value only.
 // The Python twin is tests/fixtures/programs/tensors.py.
@@ -48,7 +51,7 @@ tensor = torch.ones(4, 4);
 console.log(`First row: ${tensor.index(0)}`);
 console.log(`First column: ${tensor.index(':', 0)}`);
 console.log(`Last column: ${tensor.index('...', -1)}`);
-tensor.index_put_([':', 1], 0);
+tensor.setitem(':', 1, 0);
 console.log(tensor);
 
 const t1 = torch.cat([tensor, tensor, tensor], { dim: 1 });
@@ -60,7 +63,7 @@ const y1 = tensor.matmul(tensor.T);
 const y2 = tensor.matmul(tensor.T);
 
 const y3 = torch.rand_like(y1);
-torch.matmul(tensor, tensor.T, { out: y3 });
+y3.copy_(torch.matmul(tensor, tensor.T)); // torch.matmul(tensor, tensor.T, out=y3)
 console.log(y1, y2, y3);
 
 // This computes the element-wise product. z1, z2, z3 will have the same value
@@ -68,7 +71,7 @@ const z1 = tensor.mul(tensor);
 const z2 = tensor.mul(tensor);
 
 const z3 = torch.rand_like(tensor);
-torch.mul(tensor, tensor, { out: z3 });
+z3.copy_(torch.mul(tensor, tensor)); // torch.mul(tensor, tensor, out=z3)
 console.log(z1, z2, z3);
 
 const agg = tensor.sum();
