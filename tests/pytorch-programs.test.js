@@ -32,8 +32,14 @@ const expected = loadFixture('programs.json');
 const EXAMPLES = fileURLToPath(new URL('../examples/pytorch/', import.meta.url));
 const HELPERS = ['synthetic-cifar10.mjs']; // imported by the programs, not programs themselves
 
-// Relative tolerance per program (default 1e-4), from programs_spread.py's figures.
-const TOLERANCES = {};
+// Relative tolerance per program (default 1e-4: values, gradients, and the short or convex runs,
+// whose PyTorch spread stayed below 1e-6). The training runs below get twice the largest
+// relative difference programs_spread.py measured between PyTorch's own two runs (default
+// kernels, one thread vs AVX2 kernels, two threads, mkldnn off; Debian's 1.13, x86-64):
+const TOLERANCES = {
+  nn_tutorial: 3e-3, //     PyTorch 1.4e-3: the last CNN's validation loss, 1.8337 vs 1.8362
+  mnist_main: 3e-2, //      PyTorch 1.35e-2: the epoch-2 test loss, 0.5994 vs 0.5912 (Adadelta lr=1, 640 images)
+};
 
 // program -> why it cannot yet run as written (node:test todo: it runs, a failure is reported
 // but does not fail the suite).

@@ -18,8 +18,8 @@ function mix(x) { // lowbias32
   return x >>> 0;
 }
 
-const CLASS_COLOURS = [[140, 116, 116], [116, 140, 116], [116, 116, 140], [140, 140, 116], [140, 116, 140],
-  [116, 140, 140], [128, 128, 128], [144, 128, 112], [112, 128, 144], [128, 112, 144]];
+const CLASS_COLOURS = [[164, 92, 92], [92, 164, 92], [92, 92, 164], [164, 164, 92], [164, 92, 164],
+  [92, 164, 164], [128, 128, 128], [176, 128, 80], [80, 128, 176], [128, 80, 176]];
 
 /** [uint8 image [32 * 32 * 3] (HWC), label] of sample `index` of the set made with `seed`. */
 export function syntheticImage(seed, index) {
@@ -33,7 +33,7 @@ export function syntheticImage(seed, index) {
       const stripe = Math.floor(along / 4) % 2;
       for (let c = 0; c < 3; c++) {
         const noise = mix((start + (y * 32 + x) * 3 + c) % 2 ** 32) % 193;
-        image[(y * 32 + x) * 3 + c] = Math.max(0, Math.min(255, base[c] - 96 + noise + 16 * stripe));
+        image[(y * 32 + x) * 3 + c] = Math.max(0, Math.min(255, base[c] - 96 + noise + 24 * stripe));
       }
     }
   return [image, label];
