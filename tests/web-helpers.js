@@ -77,3 +77,75 @@ export function rawGet(base, path, headers = {}) {
 /** Waits until the page is set up, its dataset has loaded and its saved run (if any) is restored or offered. */
 export const ready = (p) => p.waitForFunction(() => document.documentElement.dataset.ready === 'true' && window.kindlingPage?.data &&
   window.kindlingPage.checkpointSettled !== false, null, { timeout: 30000 });
+
+/**
+ * What in the element matching `selector` a reader could not see: every piece of visible text
+ * (each line box of each text node, so text wider than its own box counts) and every control,
+ * canvas, image and table must lie inside the viewport horizontally and inside every ancestor
+ * that clips it (overflow hidden / clip, paint containment, content-visibility). An ancestor
+ * that scrolls (overflow auto / scroll) is a box the reader can scroll: its content may be
+ * wider, but the scrolling box itself is checked like a control. Returns one line per problem.
+ */
+export function layoutProblems(p, selector) {
+  return p.evaluate((sel) => {
+    const scope = document.querySelector(sel);
+    if (!scope) return [`${sel}: not found`];
+    const vw = document.documentElement.clientWidth;
+    const name = (el) => el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}${el.classList.length ? `.${[...el.classList].join('.')}` : ''}`;
+    const path = (el) => {
+      const parts = [];
+      for (let e = el; e && e !== scope.parentElement && parts.length < 4; e = e.parentElement) parts.unshift(name(e));
+      return parts.join(' > ');
+    };
+    const styles = new Map();
+    const style = (el) => { if (!styles.has(el)) styles.set(el, getComputedStyle(el)); return styles.get(el); };
+    const scrolls = (v) => v === 'auto' || v === 'scroll';
+    const clipsPaint = (cs) => /\b(paint|strict|content)\b/.test(cs.contain) || cs.contentVisibility === 'auto' || cs.contentVisibility === 'hidden';
+    // Deliberately invisible: screen-reader text and the skip link until focused.
+    const ignored = (el) => el.closest('.sr-only, .skip, [aria-hidden="true"]');
+    const problems = [];
+    const seen = new Set();
+    // `first`: the innermost box that can clip r (a text node's parent; an element's parent).
+    function check(el, first, r, what) {
+      if (r.width < 0.5 && r.height < 0.5) return;
+      if (style(el).visibility === 'hidden' || ignored(el)) return;
+      const report = (why) => {
+        const line = `${what} in ${path(el)}: ${why}`;
+        if (!seen.has(line)) { seen.add(line); problems.push(line); }
+      };
+      let scroller = null;
+      for (let a = first; a && a !== document.body && !scroller; a = a.parentElement) {
+        const acs = style(a);
+        const sx = scrolls(acs.overflowX), sy = scrolls(acs.overflowY);
+        const cx = !sx && (acs.overflowX !== 'visible' || clipsPaint(acs));
+        const cy = !sy && (acs.overflowY !== 'visible' || clipsPaint(acs));
+        if (!cx && !cy && !sx && !sy) continue;
+        const b = a.getBoundingClientRect();
+        const left = b.left + parseFloat(acs.borderLeftWidth), right = b.right - parseFloat(acs.borderRightWidth);
+        const top = b.top + parseFloat(acs.borderTopWidth), bottom = b.bottom - parseFloat(acs.borderBottomWidth);
+        if (cx && (r.left < left - 1 || r.right > right + 1))
+          report(`cut at the side by ${name(a)} (${Math.round(r.left)}..${Math.round(r.right)} outside ${Math.round(left)}..${Math.round(right)})`);
+        if (cy && (r.top < top - 1 || r.bottom > bottom + 1)) report(`cut at the top or bottom by ${name(a)}`);
+        if (sx || sy) scroller = a; // the reader scrolls this box; the box itself is checked on its own
+      }
+      if (scroller) return;
+      if (r.right > vw + 1) report(`right edge ${Math.round(r.right)} px past the viewport's ${vw}`);
+      if (r.left < -1) report(`left edge at ${Math.round(r.left)} px`);
+    }
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.data.trim() || !node.parentElement) continue;
+      range.selectNodeContents(node);
+      const text = JSON.stringify(node.data.trim().slice(0, 30));
+      for (const r of range.getClientRects()) check(node.parentElement, node.parentElement, r, `text ${text}`);
+    }
+    const boxes = 'input, select, button, textarea, canvas, img, svg, progress, table, pre, video';
+    for (const el of [scope, ...scope.querySelectorAll('*')]) {
+      const cs = style(el);
+      if (el.matches(boxes) || scrolls(cs.overflowX) || scrolls(cs.overflowY))
+        for (const r of el.getClientRects()) check(el, el.parentElement, r, `<${el.tagName.toLowerCase()}>`);
+    }
+    return problems;
+  }, selector);
+}

@@ -3,6 +3,7 @@
 // shared context to each section. Writes every change back to the URL. In the embed view
 // (?embed=section&hide=...) it shows one section and reports its height to the parent page.
 import * as torch from './dist/index.js';
+import { keepAnchorInView } from './lib/anchor.js';
 import { applyHide, bindControls } from './lib/bind.js';
 import { defaultLang, lang, setLang, t } from './lib/i18n.js';
 import { SECTIONS, createStore, parseQuery, toQuery } from './lib/state.js';
@@ -45,6 +46,10 @@ function chooseLang(code, remember) {
   app.emit('lang', code);
 }
 for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => chooseLang(b.dataset.lang, true));
+
+// --- the sticky nav's height, for the scroll padding that puts a #section link's heading below it
+const nav = document.querySelector('nav.toc');
+new ResizeObserver(() => document.documentElement.style.setProperty('--nav-height', `${nav.offsetHeight}px`)).observe(nav);
 
 // --- embed view ---------------------------------------------------------------------------
 if (view.embed) {
@@ -96,4 +101,5 @@ if (view.embed && window.parent !== window) {
   new ResizeObserver(report).observe(document.body);
   report();
 }
+if (!view.embed) keepAnchorInView();
 document.documentElement.dataset.ready = 'true';
