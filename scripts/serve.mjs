@@ -6,7 +6,9 @@
 //   /vendor/uplot/ -> node_modules/uplot/dist/ (the one charting library)
 // The page refers to these only by relative URLs (./dist/, ./data/, ./vendor/), so copying
 // web/ with those three folders beside it gives a static site any host can serve.
-// It is not a production server: no dependencies, no logging beyond errors, GET/HEAD only.
+// Every file may be used by a page on another origin (crossOriginHeaders: a course page's
+// <script src=".../embed.js">, its iframe). It is not a production server: no dependencies,
+// no logging beyond errors, GET/HEAD only.
 //   node scripts/serve.mjs [--host 127.0.0.1] [--port 8080] [--no-build]   (PORT env works too;
 //   --port 0 picks a free port). The first line printed is the URL.
 import { execFileSync } from 'node:child_process';
@@ -109,6 +111,16 @@ export function resolvePath(urlPath) {
   return null;
 }
 
+/**
+ * Headers for embedding across origins, sent with every file: a course page elsewhere may
+ * load embed.js with <script type="module"> (a CORS request: Access-Control-Allow-Origin),
+ * import dist/ or fetch data/ itself, and frame the page even when it is cross-origin
+ * isolated itself (Cross-Origin-Resource-Policy). The files are public; no credentials.
+ */
+export function crossOriginHeaders() {
+  return { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+}
+
 const gzipCache = new Map(); // file -> {mtimeMs, body}
 
 function send(res, status, text) {
@@ -151,6 +163,7 @@ function handle(req, res) {
     'Last-Modified': stat.mtime.toUTCString(),
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    ...crossOriginHeaders(),
   };
   const since = req.headers['if-modified-since'];
   if (since && Math.floor(stat.mtimeMs / 1000) <= Math.floor(Date.parse(since) / 1000)) {

@@ -1,10 +1,11 @@
-// app.js: the tutorial page's entry. Reads the settings from the URL, binds the controls,
-// starts the training worker (so the dataset loads while the reader reads), and hands one
-// shared context to each section. Writes every change back to the URL. In the embed view
-// (?embed=section&hide=...) it shows one section and reports its height to the parent page.
+// app.js: the tutorial page's entry. Reads the settings from the URL, binds the controls and
+// hands one shared context to each section (the data section has the training worker load
+// the dataset at once, while the reader reads). Writes every change back to the URL. In the embed view
+// (?embed=section,...&hide=...) it shows those sections (lib/embed-view.js).
 import * as torch from './dist/index.js';
 import { keepAnchorInView } from './lib/anchor.js';
 import { applyHide, bindControls } from './lib/bind.js';
+import { showEmbedView } from './lib/embed-view.js';
 import { defaultLang, lang, setLang, t } from './lib/i18n.js';
 import { SECTIONS, createStore, parseQuery, toQuery } from './lib/state.js';
 import { Trainer } from './lib/trainer.js';
@@ -35,6 +36,10 @@ const app = {
   },
   emit(event, value) { for (const fn of listeners.get(event) ?? []) fn(value); },
   lang,
+  /** Whether a section is on screen: all on the full page, the chosen ones in an embed. */
+  shows: (name) => !view.embed || view.embed.includes(name),
+  /** Whether the dataset (and so the worker) is needed: an embedded scheduler loads neither. */
+  needsData: !view.embed || view.embed.some((name) => ['data', 'train', 'infer', 'save'].includes(name)),
 };
 window.kindlingPage = app; // for the browser tests and the console
 
@@ -51,31 +56,32 @@ for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('cl
 const nav = document.querySelector('nav.toc');
 new ResizeObserver(() => document.documentElement.style.setProperty('--nav-height', `${nav.offsetHeight}px`)).observe(nav);
 
-// --- embed view ---------------------------------------------------------------------------
-if (view.embed) {
-  document.body.classList.add('embed');
-  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== view.embed;
-}
-applyHide(document, view.hide);
-
 // --- URL ------------------------------------------------------------------------------------
+/** The full page's address with the current settings (no embed, no hide), plus a #section. */
+const fullPageUrl = (hash = '') => new URL(toQuery(store.all(), null) + hash, location.href).href;
 let urlTimer = 0;
 store.on(null, () => {
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => history.replaceState(null, '', toQuery(store.all(), view) + location.hash), 150);
 });
 
-document.getElementById('share').addEventListener('click', async () => {
-  const url = new URL(toQuery(store.all(), null), location.href).href;
-  const status = document.getElementById('share-status');
-  try {
-    await navigator.clipboard.writeText(url);
-    status.textContent = t('hero.copied');
-  } catch {
-    status.textContent = t('hero.copyFailed');
-  }
-  setTimeout(() => { status.textContent = ''; }, 2500);
-});
+// "Copy link" in the header and in the embed view's bar.
+for (const button of document.querySelectorAll('[data-copy-link]')) {
+  button.addEventListener('click', async () => {
+    const status = button.parentElement.querySelector('.copy-status');
+    try {
+      await navigator.clipboard.writeText(fullPageUrl());
+      status.textContent = t('hero.copied');
+    } catch {
+      status.textContent = t(view.embed ? 'embed.copyFailed' : 'hero.copyFailed');
+    }
+    setTimeout(() => { status.textContent = ''; }, 2500);
+  });
+}
+
+// --- embed view ---------------------------------------------------------------------------
+if (view.embed) store.on(null, showEmbedView(view, fullPageUrl));
+applyHide(document, view.hide);
 
 // --- start ------------------------------------------------------------------------------------
 chooseLang(store.get('lang') ?? defaultLang(navigator.languages ?? [navigator.language]), false);
@@ -91,15 +97,9 @@ if (rejected.length) {
 const sections = { data: dataSection, model: modelSection, loss: lossSection, optimizer: optimizerSection,
   scheduler: schedulerSection, train: trainSection, infer: inferSection, save: saveSection };
 // Model first: the others read its layers. In the embed view the hidden sections still
-// run (the visible one needs their state) but skip their drawing where they can.
+// run (the visible ones need their state) but skip their drawing where they can, and load
+// no data and start no worker unless a visible section needs them.
 for (const name of ['model', ...SECTIONS.filter((s) => s !== 'model')]) sections[name].init(app);
 
-// Report the page height to an embedding parent (embed.js listens for it).
-if (view.embed && window.parent !== window) {
-  const report = () => window.parent.postMessage({ kindling: 'height', section: view.embed,
-    height: Math.ceil(document.documentElement.getBoundingClientRect().height) }, '*');
-  new ResizeObserver(report).observe(document.body);
-  report();
-}
 if (!view.embed) keepAnchorInView();
 document.documentElement.dataset.ready = 'true';

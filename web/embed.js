@@ -1,21 +1,31 @@
 // embed.js: <kindling-trainer>, a custom element for course pages that prefer a script
 // tag to an iframe they write themselves. It is that iframe: the element renders the
-// page's embed view (index.html?embed=<section>&hide=...) in a frame that grows to its
+// page's embed view (index.html?embed=<sections>&hide=...) in a frame that grows to its
 // content's height (the page posts its height to its parent). An iframe keeps the page's
 // styles, its Web Worker and its wasm away from the host page, and works across origins.
 //
 //   <script type="module" src="https://example.org/kindling/embed.js"></script>
-//   <kindling-trainer section="train" hide="code,notes" lang="ko" model="mlp" epochs="2"></kindling-trainer>
+//   <kindling-trainer section="train,infer" hide="code,notes" lang="ko" model="mlp" epochs="2"></kindling-trainer>
 //
-// Attributes: section (data | model | loss | optimizer | scheduler | train | infer; none:
-// the whole page), hide (comma-separated parts), src (where index.html lives; default:
-// beside this file), and any setting of the page's URL (lr, opt, sched, seed, ...).
-import { SCHEMA, SECTIONS } from './lib/state.js';
+// Attributes: section (one or more of data, model, loss, optimizer, scheduler, train, infer,
+// save; none: the whole page), hide (comma-separated parts), src (where index.html lives;
+// default: beside this file), and any setting of the page's URL (lr, opt, sched, seed, ...).
+//
+// One file with no imports: a course page on another origin fetches only this (the server
+// must send Access-Control-Allow-Origin for it, as scripts/serve.mjs does). SETTINGS and
+// SECTIONS repeat lib/state.js's names; tests/web-embed.test.js checks that they agree.
+const SECTIONS = ['data', 'model', 'loss', 'optimizer', 'scheduler', 'train', 'infer', 'save'];
+const SETTINGS = ['lang', 'seed', 'dataset', 'subset', 'batch', 'norm', 'model', 'layers', 'ce_weight', 'ignore_index',
+  'reduction', 'label_smoothing', 'softmax_dim', 'beta', 'opt', 'lr', 'momentum', 'weight_decay', 'nesterov', 'beta1',
+  'beta2', 'alpha', 'surface', 'race_lr', 'sched', 'step_size', 'gamma', 'milestones', 'exp_gamma', 'mode', 'factor',
+  'patience', 'threshold', 'cooldown', 'min_lr', 'monitor', 'T_max', 'eta_min', 'T_0', 'T_mult', 'start_factor',
+  'end_factor', 'total_iters', 'max_lr', 'pct_start', 'curve_epochs', 'epochs'];
 
 const PAGE = new URL('./index.html', import.meta.url);
 
 export class KindlingTrainer extends HTMLElement {
-  static get observedAttributes() { return ['section', 'hide', 'src', ...Object.keys(SCHEMA)]; }
+  // HTML lowercases attribute names (T_max is t_max); getAttribute() does the same.
+  static get observedAttributes() { return ['section', 'hide', 'src', ...SETTINGS.map((key) => key.toLowerCase())]; }
 
   constructor() {
     super();
@@ -35,10 +45,10 @@ export class KindlingTrainer extends HTMLElement {
     const url = new URL(this.getAttribute('src') || PAGE.href, document.baseURI);
     if (url.pathname.endsWith('/')) url.pathname += 'index.html';
     const params = new URLSearchParams();
-    const section = this.getAttribute('section');
-    if (section && SECTIONS.includes(section)) params.set('embed', section);
+    const sections = (this.getAttribute('section') ?? '').split(',').map((s) => s.trim()).filter((s) => SECTIONS.includes(s));
+    if (sections.length) params.set('embed', sections.join(','));
     if (this.getAttribute('hide')) params.set('hide', this.getAttribute('hide'));
-    for (const key of Object.keys(SCHEMA)) if (this.hasAttribute(key)) params.set(key, this.getAttribute(key));
+    for (const key of SETTINGS) if (this.hasAttribute(key)) params.set(key, this.getAttribute(key));
     url.search = params.toString();
     return url.href;
   }

@@ -254,6 +254,10 @@ export default {
 
   'footer.about': 'kindling: PyTorch’s API on a C core compiled to WebAssembly SIMD. The PyTorch code shown is standard PyTorch; the JavaScript is what this page runs.',
 
+  'embed.open': 'Open the full tutorial with these settings ↗',
+  'embed.copy': 'Copy link',
+  'embed.copyFailed': 'Copy failed: open the full tutorial and copy its address',
+
   'class.fashion.0': 'T-shirt/top',
   'class.fashion.1': 'Trouser',
   'class.fashion.2': 'Pullover',

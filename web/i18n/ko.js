@@ -254,6 +254,10 @@ export default {
 
   'footer.about': 'kindling: WebAssembly SIMD로 컴파일한 C 코어 위의 PyTorch API. 보여 주는 PyTorch 코드는 표준 PyTorch이고, JavaScript 코드는 이 페이지가 실제로 실행하는 코드입니다.',
 
+  'embed.open': '이 설정으로 전체 튜토리얼 열기 ↗',
+  'embed.copy': '링크 복사',
+  'embed.copyFailed': '복사하지 못했습니다. 전체 튜토리얼을 열어 주소를 복사하세요',
+
   'class.fashion.0': '티셔츠/탑',
   'class.fashion.1': '바지',
   'class.fashion.2': '풀오버',

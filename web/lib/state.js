@@ -128,7 +128,8 @@ export function defaults() {
   return out;
 }
 
-/** Settings from a query string, plus the view options (embed, hide) and any rejected keys. */
+/** Settings from a query string, plus the view options (embed: the sections shown, or null for
+ * the whole page; hide) and any rejected keys. */
 export function parseQuery(search) {
   const params = new URLSearchParams(search);
   const settings = defaults();
@@ -143,9 +144,10 @@ export function parseQuery(search) {
   // The optimizer's arguments the link leaves out (or gets wrong) are its customary ones.
   const optDefaults = optimizerDefaults(settings.opt);
   for (const key of OPT_KEYS) if (!params.has(key) || rejected.includes(key)) settings[key] = optDefaults[key];
-  const embed = params.get('embed');
+  // embed=train,infer shows those sections (in the page's order); unknown names are dropped.
+  const embed = SECTIONS.filter((name) => (params.get('embed') ?? '').split(',').map((s) => s.trim()).includes(name));
   const view = {
-    embed: SECTIONS.includes(embed) ? embed : null,
+    embed: embed.length ? embed : null,
     hide: new Set((params.get('hide') ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   };
   return { settings, view, rejected };
@@ -157,7 +159,7 @@ const tidy = (s) => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, '
 /** The query string for settings: the seed always, everything else only when not default. */
 export function toQuery(settings, view = null, { all = false } = {}) {
   const parts = [];
-  if (view?.embed) parts.push(`embed=${view.embed}`);
+  if (view?.embed) parts.push(`embed=${view.embed.join(',')}`);
   if (view?.hide?.size) parts.push(`hide=${[...view.hide].map(tidy).join(',')}`);
   for (const [key, spec] of Object.entries(SCHEMA)) {
     const value = settings[key];

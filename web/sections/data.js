@@ -29,7 +29,7 @@ export function init(app) {
 
   async function load() {
     const dataset = store.get('dataset');
-    if (app.data?.dataset === dataset) return;
+    if (app.data?.dataset === dataset || !app.needsData) return;
     status.textContent = t('data.loading');
     const request = (loading = trainer.request('load', { dataset }));
     try {

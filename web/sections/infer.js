@@ -107,7 +107,7 @@ export function init(app) {
   }
 
   function requestFeatures(pixels) {
-    if (!app.model?.ok && !app.trained) return;
+    if ((!app.model?.ok && !app.trained) || !app.shows('infer')) return;
     const s = store.all();
     trainer.request('predict', { pixels: pixels ?? new Float32Array(784), layers: app.model.text, seed: s.seed, norm: normOf(s), features: true })
       .then((result) => { drawFeatures(result.features, !pixels); untrained.hidden = result.trained; })

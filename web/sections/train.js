@@ -285,7 +285,7 @@ export function init(app) {
     if (key) clearCheckpoint(key).catch(() => {});
   });
   app.resumeRun = resume;
-  if (!app.view.embed || app.view.embed === 'train') {
+  if (app.shows('train')) {
     app.checkpointSettled = false; // for the tests: true once the saved record is restored or offered (or there is none)
     app.checkpointChecked = slotReady.then(() => findCheckpoint(slot))
       .then(async (found) => {
