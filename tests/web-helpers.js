@@ -149,3 +149,16 @@ export function layoutProblems(p, selector) {
     return problems;
   }, selector);
 }
+
+/**
+ * Polls an async condition until it holds (every animation frame's worth of time, 50 ms),
+ * failing after `timeout` ms with `what` and, if given, describe()'s account of the state.
+ */
+export async function until(condition, what, describe = null, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}${describe ? `; last seen ${await describe()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
