@@ -153,16 +153,21 @@ test('autosave: a run reloaded after epoch 2 of 3, or paused mid-epoch 2, resume
   assert.equal(await page.isVisible('#resume'), false);
 
   const cases = [
-    // The page closes as soon as epoch 2's checkpoint is stored (the worker dies mid-epoch 3).
+    // The page closes as soon as epoch 2's checkpoint is stored: its worker dies mid-epoch 3.
+    // (Terminated here: a reload alone leaves the old worker running until the new page
+    // commits, and on a busy machine it could finish the run and delete the checkpoint.)
     { name: 'end of epoch 2', arm: () => page.evaluate(() => new Promise((resolve) => {
-      window.kindlingPage.trainer.on((msg) => { if (msg.type === 'autosave' && msg.ok && msg.epoch === 3 && msg.batch === 0) resolve(location.reload()); });
+      const { trainer } = window.kindlingPage;
+      trainer.on((msg) => {
+        if (msg.type === 'autosave' && msg.ok && msg.epoch === 3 && msg.batch === 0) { trainer.worker.terminate(); resolve(location.reload()); }
+      });
     })), offer: /saved at the end of epoch 2 of 3\./ },
     // Pause mid-epoch 2 (the worker saves on pause), then reload.
     { name: 'paused mid-epoch 2', arm: () => page.evaluate(() => new Promise((resolve) => {
       const app = window.kindlingPage;
       app.trainer.on((msg) => {
         if (msg.type === 'batch' && msg.epoch === 2 && msg.batch === 5) document.getElementById('train-pause').click();
-        if (msg.type === 'autosave' && msg.ok && msg.epoch === 2 && msg.batch > 0) resolve(location.reload());
+        if (msg.type === 'autosave' && msg.ok && msg.epoch === 2 && msg.batch > 0) { app.trainer.worker.terminate(); resolve(location.reload()); }
       });
     })), offer: /saved at epoch 2 of 3 \(batch \d+ of 32\)\./ },
   ];
