@@ -1,7 +1,7 @@
 // app.js: the tutorial page's entry. Reads the settings from the URL, binds the controls and
 // hands one shared context to each section (the data section has the training worker load
-// the dataset at once, while the reader reads). Writes every change back to the URL. In the embed view
-// (?embed=section,...&hide=...) it shows those sections (lib/embed-view.js).
+// the dataset at once, while the reader reads). Writes every change back to the URL. In the
+// embed view (?embed=section,...&hide=...) it shows those sections (lib/embed-view.js).
 import * as torch from './dist/index.js';
 import { keepAnchorInView } from './lib/anchor.js';
 import { applyHide, bindControls } from './lib/bind.js';
