@@ -45,7 +45,7 @@ KAPI int32_t k_set_requires_grad(int32_t h, int32_t on);
 KAPI int32_t k_grad(int32_t h);                    /* a handle to .grad, 0 when None */
 KAPI int32_t k_grad_uid(int32_t h);                /* .grad's uid, 0 when None */
 KAPI int32_t k_set_grad(int32_t h, int32_t g);     /* g == 0 sets None */
-KAPI int32_t k_backward(int32_t h, int32_t grad);  /* grad == 0: implicit 1 for scalars */
+KAPI int32_t k_backward(int32_t h, int32_t grad, int32_t retain_graph); /* grad == 0: implicit 1 for scalars */
 KAPI void k_set_grad_enabled(int32_t on);
 KAPI int32_t k_grad_enabled(void);
 

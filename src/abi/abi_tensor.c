@@ -153,12 +153,12 @@ int32_t k_set_grad(int32_t h, int32_t g) {
   return K_OK;
 }
 
-int32_t k_backward(int32_t h, int32_t grad) {
+int32_t k_backward(int32_t h, int32_t grad, int32_t retain_graph) {
   Tensor* t = handle_get(h, "backward", "self");
   Tensor* g = NULL;
   if (!t) return k_last_status();
   if (grad && !(g = arg_dense(grad, "backward", "gradient"))) return k_last_status(); /* read flat */
-  int status = autograd_backward(t, g);
+  int status = autograd_backward(t, g, retain_graph != 0);
   handle_drop_held();
   return status;
 }

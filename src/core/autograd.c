@@ -159,8 +159,10 @@ static int collect(Node* root, NodeList* all) {
     Node* node = stack.items[--stack.count];
     if (node->released) {
       status = k_fail(K_ERR_RUNTIME,
-                      "backward: trying to backward through the graph a second time (the graph is "
-                      "released after backward, as PyTorch's retain_graph=False)");
+                      "backward: Trying to backward through the graph a second time (or directly access saved "
+                      "tensors after they have already been freed). Saved intermediate values of the graph are "
+                      "freed when you call .backward(). Specify retain_graph=True if you need to backward through "
+                      "the graph a second time");
       break;
     }
     for (int i = 0; i < node->ninputs && status == K_OK; i++) {
@@ -180,7 +182,7 @@ static int collect(Node* root, NodeList* all) {
   return status;
 }
 
-int autograd_backward(Tensor* root, Tensor* grad_root) {
+int autograd_backward(Tensor* root, Tensor* grad_root, int retain_graph) {
   if (!root->requires_grad)
     return k_fail(K_ERR_RUNTIME,
                   "backward: element 0 of tensors does not require grad and does not have a grad_fn");
@@ -195,6 +197,9 @@ int autograd_backward(Tensor* root, Tensor* grad_root) {
                   shape_str(grad_root->shape, grad_root->ndim, a, sizeof a),
                   shape_str(root->shape, root->ndim, b, sizeof b));
   }
+  /* the bits are read as float32 below: another dtype is cast by the shim (as PyTorch does) */
+  if (grad_root && grad_root->dtype != K_FLOAT32)
+    return k_fail(K_ERR_TYPE, "backward: expected a float32 gradient, got %s", dtype_name(grad_root->dtype));
   Tensor* seed = tensor_new_like(root, "backward");
   if (!seed) return k_last_status();
   if (grad_root) memcpy(tensor_f32(seed), tensor_f32(grad_root), (size_t)root->numel * 4);
@@ -227,7 +232,11 @@ int autograd_backward(Tensor* root, Tensor* grad_root) {
       else if (grads[i]) tensor_release(grads[i]);
       if (--next->pending == 0 && status == K_OK) status = list_push(&ready, next);
     }
-    node_free_graph(node);
+    if (!retain_graph) node_free_graph(node);
+    else if (node->grad) { /* the graph stays for another backward; only this walk's gradient goes */
+      tensor_release(node->grad);
+      node->grad = NULL;
+    }
   }
   if (seed) tensor_release(seed);
   for (int k = 0; k < all.count; k++) {

@@ -2,7 +2,7 @@
  * output; the node names its op (an index into op_table, src/ops/op_table.c, where each
  * op's backward is registered), holds its inputs, and saves what backward needs.
  * backward() walks the nodes in reverse topological order, accumulates into the .grad of
- * leaves, and releases the graph (PyTorch's retain_graph=False). */
+ * leaves, and releases the graph unless asked to retain it (PyTorch's retain_graph). */
 #ifndef KINDLING_AUTOGRAD_H
 #define KINDLING_AUTOGRAD_H
 
@@ -69,7 +69,8 @@ int autograd_record(Tensor* out, int op, int ninputs, Tensor* const* inputs, Nod
 void node_save(Node* node, int slot, Tensor* t);
 void node_release(Node* node);
 
-/* Backpropagates from root; grad_root may be NULL for a one-element root (gradient 1). */
-int autograd_backward(Tensor* root, Tensor* grad_root);
+/* Backpropagates from root; grad_root (float32) may be NULL for a one-element root
+ * (gradient 1). retain_graph keeps the graph for another backward (PyTorch's retain_graph). */
+int autograd_backward(Tensor* root, Tensor* grad_root, int retain_graph);
 
 #endif

@@ -52,9 +52,25 @@ export function cString(ptr) {
   return decoder.decode(bytes.subarray(0, end));
 }
 
+/**
+ * JavaScript cannot tell 1.0 from 1, so a tensor made from an all-integer JS array is int64
+ * (as in PyTorch) where the user may have meant floats. Such tensors, and int64 results
+ * computed from them, are marked (Tensor._fromInts); the handle getter records that a marked
+ * tensor is going into the next core call, so that a dtype error from that call says why the
+ * tensor is int64 and how to make it float32.
+ */
+export const intOrigin = { touched: false };
+export const INT_ARRAY_HINT = ' (an int64 tensor made from a JS array of integers: JavaScript cannot tell 1.0 from 1, ' +
+  'so all-integer data gives int64 as in PyTorch; pass {dtype: torch.float32} to torch.tensor, or call .float())';
+
+/** The hint for a dtype error the shim itself raises about tensor t ('' unless t is marked). */
+export const intArrayHint = (t) => (t && t._fromInts ? INT_ARRAY_HINT : '');
+
 /** Throws the core's last error as the JS error class that fits its status. */
 export function raise(status = k.k_error_status()) {
-  const message = cString(k.k_error_message());
+  let message = cString(k.k_error_message());
+  if (intOrigin.touched && status === -1 && message.includes('int64')) message += INT_ARRAY_HINT;
+  intOrigin.touched = false;
   if (status === -1) throw new TypeError(message);
   if (status === -2 || status === -4) throw new RangeError(message);
   throw new Error(message);
@@ -63,5 +79,6 @@ export function raise(status = k.k_error_status()) {
 /** Returns r when it is a handle or OK status, else throws the core's error. */
 export function check(r) {
   if (r < 0) raise(r);
+  intOrigin.touched = false;
   return r;
 }

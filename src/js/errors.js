@@ -29,13 +29,22 @@ export function parseOptions(call, options, defaults) {
     throw typeError(call, 'an options object', options);
   const out = { ...defaults };
   for (const [name, value] of Object.entries(options)) {
-    if (!Object.hasOwn(defaults, name)) { // not `in`: {toString: 1} is no option either
-      const valid = Object.keys(defaults).join(', ');
-      throw new TypeError(`${call}: unknown option '${name}'; valid options are: ${valid}`);
-    }
+    if (!Object.hasOwn(defaults, name)) // not `in`: {toString: 1} is no option either
+      throw unknownOption(call, name, Object.keys(defaults));
     if (value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/**
+ * The TypeError for an option a call does not take, listing the ones it does. out= gets its
+ * own words: kindling's functions return new tensors and never write into a given one.
+ */
+export function unknownOption(call, name, valid) {
+  const list = valid.length ? `valid options are: ${valid.join(', ')}` : 'it takes no options';
+  if (name === 'out')
+    return new TypeError(`${call}: the option 'out' is not supported (kindling returns a new tensor: assign the result instead); ${list}`);
+  return new TypeError(`${call}: unknown option '${name}'; ${list}`);
 }
 
 /** True for a plain options object (the trailing keyword-argument bag). */

@@ -1,7 +1,8 @@
 // functions.js: the torch.* functions that mirror Tensor methods, grad-mode control
 // (torch.no_grad, enable_grad, set_grad_enabled) and torch.memory_stats().
 import { heapBytes, k } from './core.js';
-import { checkInt, isOptions, parseOptions, typeError } from './errors.js';
+import { strict } from './args.js';
+import { checkInt, typeError } from './errors.js';
 import { currentStep, stepEvent, scopedCount } from './memory.js';
 import { Tensor, wrap } from './tensor.js';
 
@@ -56,8 +57,7 @@ export const masked_fill = method('masked_fill');
 export const nonzero = method('nonzero');
 
 /** torch.cat(tensors, dim = 0) */
-export function cat(tensors, dim = 0) {
-  if (isOptions(dim)) ({ dim } = parseOptions('cat', dim, { dim: 0 }));
+export const cat = strict('cat(tensors, dim=0)', (tensors, dim = 0) => {
   if (!Array.isArray(tensors)) throw typeError('cat', 'an array of Tensors', tensors);
   tensors.forEach((t) => tensorArg('cat', t));
   if (!Number.isInteger(dim)) throw typeError('cat', 'an integer dim', dim);
@@ -70,12 +70,11 @@ export function cat(tensors, dim = 0) {
   } finally {
     k.k_free(ptr);
   }
-}
+});
 export const concat = cat;
 
 /** torch.stack(tensors, dim = 0): joins along a new dim. */
-export function stack(tensors, dim = 0) {
-  if (isOptions(dim)) ({ dim } = parseOptions('stack', dim, { dim: 0 }));
+export const stack = strict('stack(tensors, dim=0)', (tensors, dim = 0) => {
   if (!Array.isArray(tensors) || !tensors.length) throw typeError('stack', 'a non-empty array of Tensors', tensors);
   tensors.forEach((t) => tensorArg('stack', t));
   const shape = tensors[0].shape.join();
@@ -84,10 +83,10 @@ export function stack(tensors, dim = 0) {
       throw new Error(`stack: expects each tensor to be equal size, but got [${tensors[0].shape}] at entry 0 and [${t.shape}] at entry ${i}`);
   });
   return cat(tensors.map((t) => t.unsqueeze(dim)), dim);
-}
+});
 
-export const is_tensor = (x) => x instanceof Tensor;
-export const numel = (t) => tensorArg('numel', t).numel();
+export const is_tensor = strict('is_tensor(obj)', (x) => x instanceof Tensor);
+export const numel = strict('numel(input)', (t) => tensorArg('numel', t).numel());
 
 let noGradDepth = 0;
 
@@ -113,18 +112,17 @@ function withGradMode(call, enabled, fn) {
 }
 
 /** torch.no_grad(fn): runs fn without recording a graph and returns its result. */
-export const no_grad = (fn) => withGradMode('no_grad', false, fn);
-export const enable_grad = (fn) => withGradMode('enable_grad', true, fn);
-export const inference_mode = (fn) => withGradMode('inference_mode', false, fn);
-export const is_grad_enabled = () => k.k_grad_enabled() === 1;
-export function set_grad_enabled(mode) {
+export const no_grad = strict('no_grad(fn)', (fn) => withGradMode('no_grad', false, fn));
+export const enable_grad = strict('enable_grad(fn)', (fn) => withGradMode('enable_grad', true, fn));
+export const inference_mode = strict('inference_mode(fn)', (fn) => withGradMode('inference_mode', false, fn));
+export const is_grad_enabled = strict('is_grad_enabled()', () => k.k_grad_enabled() === 1);
+export const set_grad_enabled = strict('set_grad_enabled(mode)', (mode) => {
   if (typeof mode !== 'boolean') throw typeError('set_grad_enabled', 'a boolean', mode);
   k.k_set_grad_enabled(mode ? 1 : 0);
-}
+});
 
 /** Live tensors and bytes in the core, and the wasm heap size. */
-export function memory_stats() {
-  return {
+export const memory_stats = strict('memory_stats()', () => ({
     live_tensors: k.k_live_tensors(),
     live_bytes: k.k_live_bytes(),
     live_handles: k.k_live_handles(),
@@ -132,5 +130,4 @@ export function memory_stats() {
     heap_bytes: heapBytes(),
     heap_limit: k.k_heap_limit(),
     step: currentStep(),
-  };
-}
+}));

@@ -7,6 +7,7 @@
 // uniformDraw) take a Generator or null/undefined for the default generator; they are what
 // torch.utils.data and kindling/transforms use for their draws.
 import { check, k, raise } from './core.js';
+import { bindArgs, signatures } from './args.js';
 import { typeError } from './errors.js';
 
 const DEFAULT_SEED = 67280421310721n; // ATen's default_rng_seed_val
@@ -45,7 +46,8 @@ function readPair(fn, ptr) {
 
 export class Generator {
   /** new torch.Generator() — seeded with PyTorch's default seed until manual_seed. */
-  constructor(device = 'cpu') {
+  constructor(...args) {
+    const [device = 'cpu'] = bindArgs('Generator(device="cpu")', args);
     if (device !== 'cpu' && !(typeof device === 'object' && device && device.device === 'cpu' && Object.keys(device).length === 1))
       throw new TypeError(`Generator: only the 'cpu' device is supported, got ${JSON.stringify(device)}`);
     const [lo, hi] = seedHalves('Generator', DEFAULT_SEED);
@@ -147,3 +149,6 @@ export function randintDraw(low, high, generator) {
 export function uniformDraw(from, to, generator) {
   return k.k_generator_uniform(generatorPtr('uniform_', generator), from, to);
 }
+
+signatures(Generator, ['Generator.manual_seed(seed)', 'Generator.seed()', 'Generator.initial_seed()', 'Generator.get_state()',
+  'Generator.set_state(new_state)', 'Generator.toString()']);

@@ -8,7 +8,28 @@ export type NestedArray = number | boolean | NestedArray[];
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | number;
 
+/** Without a dtype, all-integer data makes int64 — except with requires_grad: true, which makes float32. */
 export interface FactoryOptions { dtype?: DTypeLike; requires_grad?: boolean; device?: 'cpu'; }
+export type DeviceLike = 'cpu' | `cpu:${number}` | device;
+export interface ToOptions { dtype?: DTypeLike; device?: DeviceLike; non_blocking?: boolean; copy?: boolean; memory_format?: 'preserve_format' | 'contiguous_format'; }
+export interface BackwardOptions { retain_graph?: boolean | null; create_graph?: false; inputs?: null; }
+
+/** torch.device('cpu'), with or without new; prints as 'cpu'. Any other device throws. */
+export declare class device {
+  constructor(type: 'cpu' | `cpu:${number}`, index?: number | null);
+  readonly type: 'cpu';
+  readonly index: number | null;
+  toString(): string;
+}
+export declare function device(type: 'cpu' | `cpu:${number}`, index?: number | null): device;
+export declare const cuda: { is_available(): false; device_count(): 0 };
+export declare const backends: { mps: { is_available(): false; is_built(): false } };
+
+export interface PrintOptions { precision?: number; threshold?: number; edgeitems?: number; linewidth?: number; profile?: 'default' | 'short' | 'full'; sci_mode?: boolean | null; }
+/** PyTorch's print options for tensor reprs (summarised past threshold elements). */
+export declare function set_printoptions(options: PrintOptions): void;
+export declare function set_printoptions(precision?: number | null, threshold?: number | null, edgeitems?: number | null, linewidth?: number | null, profile?: PrintOptions['profile'] | null, sci_mode?: boolean | null): void;
+export declare function get_printoptions(): Required<Omit<PrintOptions, 'profile'>>;
 
 /** PyTorch's (values, indices) named tuple: destructure as [values, indices] or read the fields. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
@@ -45,7 +66,10 @@ export declare class Tensor {
   dim(): number;
   numel(): number;
   requires_grad_(requires_grad?: boolean): this;
-  backward(gradient?: Tensor): void;
+  /** The gradient is cast to this tensor's dtype (as PyTorch). create_graph / inputs are refused (unsupported). */
+  backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+  backward(gradient: Tensor | null, retain_graph: boolean | null, create_graph?: false): void;
+  backward(options: BackwardOptions & { gradient?: Tensor | null }): void;
   detach(): Tensor;
   /** Shares storage like detach(), with its own version counter (PyTorch's Tensor.data). */
   readonly data: Tensor;
@@ -173,7 +197,18 @@ export declare class Tensor {
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor;
   nonzero(): Tensor;
   nonzero(options: { as_tuple: true }): Tensor[];
-  to(dtype: DTypeLike | 'cpu' | { dtype?: DTypeLike; device?: 'cpu' }): Tensor;
+  /** A cast, or this tensor itself when nothing changes; devices other than 'cpu' throw. */
+  to(target: DTypeLike | DeviceLike | Tensor, options?: ToOptions): Tensor;
+  to(device: DeviceLike, dtype: DTypeLike, options?: ToOptions): Tensor;
+  to(options: ToOptions): Tensor;
+  /** 'torch.FloatTensor' | 'torch.LongTensor' | 'torch.BoolTensor' */
+  type(): string;
+  /** Casts like to(dtype); also takes 'torch.FloatTensor' and the like. */
+  type(dtype: DTypeLike | string): Tensor;
+  readonly device: device;
+  readonly is_cuda: false;
+  /** Throws: kindling has no CUDA device. */
+  cuda(): never;
   float(): Tensor;
   long(): Tensor;
   int(): Tensor;

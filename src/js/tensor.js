@@ -1,7 +1,10 @@
 // tensor.js: the Tensor class — a JS wrapper around a core handle, with PyTorch's method
 // names. Every method checks its arguments, calls the core, and wraps the new handle as a
 // step-scoped tensor (see memory.js).
-import { check, f32, i32, k, raise, scratch, writeInts, SCRATCH } from './core.js';
+import { bind, signatures } from './args.js';
+import { check, f32, i32, intOrigin, k, raise, scratch, writeInts, SCRATCH } from './core.js';
+import { CPU, parseTo } from './device.js';
+import { addSuffixes, tensorBody } from './printing.js';
 import { DTYPES, dtypeCode } from './dtype.js';
 import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
 import { GradFn } from './grad_fn.js';
@@ -13,11 +16,16 @@ const CMP = { eq: 0, gt: 1, lt: 2, ne: 3, ge: 4, le: 5 };
 const UN = { neg: 0, exp: 1, log: 2, sqrt: 3, relu: 4, sigmoid: 5, tanh: 6, pow: 7, leaky_relu: 8, abs: 9 };
 const DIM_ALL = 0x7fff;
 const INPLACE = { add_: 0, sub_: 1, mul_: 2, div_: 3, fill_: 4, copy_: 5, clamp_: 6 };
+/** Tensor.type() names, by dtype code (DTYPES). */
+const TYPE_NAMES = ['torch.FloatTensor', 'torch.LongTensor', 'torch.BoolTensor'];
 
 /** Wraps a fresh handle (or throws the core's error for a status). */
 export function wrap(handle, kept = false) {
+  const fromInts = intOrigin.touched;
   check(handle);
-  return adopt(new Tensor(handle), kept);
+  const t = adopt(new Tensor(handle), kept);
+  if (fromInts && t._dtype === 1) t._fromInts = true; // int64 computed from a JS integer array
+  return t;
 }
 
 /** Reads a shape given as an array or as separate integers (PyTorch allows both). */
@@ -44,17 +52,19 @@ export class Tensor {
     this._dtype = info[0];
     this._shape = Array.from(info.subarray(2, 2 + info[1]));
     this._uid = info[10];
+    this._fromInts = false; // made from an all-integer JS array (see intOrigin in core.js)
   }
 
   /** The live handle, or a clear Error for a released tensor. */
   get handle() {
     if (!this._h) throw new Error(`This tensor was released: ${this._released}. Its numbers are gone.`);
     touch(this);
+    if (this._fromInts) intOrigin.touched = true;
     return this._h;
   }
 
   get shape() { return this._shape.slice(); }
-  size(dim) { return dim === undefined ? this.shape : this._shape[this._dim('size', dim)]; }
+  size(dim) { return dim === undefined || dim === null ? this.shape : this._shape[this._dim('size', dim)]; }
   dim() { return this._shape.length; }
   get ndim() { return this._shape.length; }
   numel() { return this._shape.reduce((a, b) => a * b, 1); }
@@ -94,10 +104,27 @@ export class Tensor {
     return null;
   }
 
-  backward(gradient) {
-    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor))
-      throw typeError('backward', 'a Tensor for gradient', gradient);
-    check(k.k_backward(this.handle, gradient ? gradient.handle : 0));
+  /**
+   * backward(gradient = null, retain_graph = null, create_graph = false, inputs = null), each
+   * also by name. The gradient is cast to this tensor's dtype, as PyTorch does (a JS [1, 1]
+   * is int64). Higher-order gradients (create_graph) and `inputs` are not supported: asking
+   * for them is an Error, never silently a plain backward.
+   */
+  backward(...args) {
+    const a = bind('backward', args, [['gradient', null], ['retain_graph', null], ['create_graph', false], ['inputs', null]]);
+    if (a.gradient !== null && !(a.gradient instanceof Tensor)) throw typeError('backward', 'a Tensor for gradient', a.gradient);
+    for (const name of ['retain_graph', 'create_graph'])
+      if (a[name] !== null && typeof a[name] !== 'boolean') throw typeError('backward', `a boolean for ${name}`, a[name]);
+    if (a.create_graph) throw new Error('backward: create_graph=true (higher-order gradients) is not supported by kindling');
+    if (a.inputs !== null) throw new Error('backward: inputs= is not supported by kindling; gradients go to every leaf');
+    const retain = a.retain_graph ?? a.create_graph;
+    this.handle;
+    const gradient = a.gradient && a.gradient.dtype !== this.dtype ? a.gradient.to(this.dtype) : a.gradient;
+    try {
+      check(k.k_backward(this.handle, gradient ? gradient.handle : 0, retain ? 1 : 0));
+    } finally {
+      if (gradient !== a.gradient) gradient.dispose();
+    }
     stepEvent('backward');
   }
 
@@ -134,6 +161,7 @@ export class Tensor {
   toTypedArray() {
     const ptr = k.k_data(this.handle);
     if (!ptr) raise();
+    intOrigin.touched = false; // a read, not an op: nothing is computed from this tensor
     const n = this.numel();
     return this._dtype === 0 ? f32(ptr, n).slice() : i32(ptr, n).slice();
   }
@@ -161,11 +189,9 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')]() { return this._h ? formatTensor(this) : 'tensor(<released>)'; }
 
   // --- arithmetic and comparisons ---------------------------------------------------
-  _binary(name, other, options) {
+  _binary(name, other, alpha = 1) {
     if (!(other instanceof Tensor) && typeof other !== 'number' && typeof other !== 'boolean')
       throw typeError(name, 'a Tensor or a number for other', other);
-    let alpha = 1;
-    if (options !== undefined) ({ alpha } = parseOptions(name, options, { alpha: 1 }));
     if (typeof alpha !== 'number' && typeof alpha !== 'boolean') throw typeError(name, 'a number for alpha', alpha);
     alpha = Number(alpha);
     if (!(other instanceof Tensor)) return wrap(k.k_binary_scalar(BIN[name], this.handle, Number(other) * alpha, 0));
@@ -180,8 +206,8 @@ export class Tensor {
       scaled.dispose();
     }
   }
-  add(other, options) { return this._binary('add', other, options); }
-  sub(other, options) { return this._binary('sub', other, options); }
+  add(other, alpha) { return this._binary('add', other, alpha); }
+  sub(other, alpha) { return this._binary('sub', other, alpha); }
   mul(other) { return this._binary('mul', other); }
   div(other) { return this._binary('div', other); }
   rsub(other) { return this._scalarFirst('sub', other); }
@@ -235,8 +261,6 @@ export class Tensor {
   }
 
   _reduce(call, mean, dim, keepdim) {
-    if (isOptions(dim)) ({ dim, keepdim } = parseOptions(call, dim, { dim: undefined, keepdim: false }));
-    if (isOptions(keepdim)) ({ keepdim } = parseOptions(call, keepdim, { keepdim: false }));
     keepdim = keepdim ?? false;
     if (typeof keepdim !== 'boolean') throw typeError(call, 'a boolean for keepdim', keepdim);
     if (dim === undefined || dim === null) return wrap(k.k_sum(this.handle, DIM_ALL, 0, mean ? 1 : 0));
@@ -256,7 +280,6 @@ export class Tensor {
   softmax(dim) { return this._softmax('softmax', dim, 0); }
   log_softmax(dim) { return this._softmax('log_softmax', dim, 1); }
   _softmax(call, dim, log) {
-    if (isOptions(dim)) ({ dim } = parseOptions(call, dim, { dim: undefined }));
     if (dim === undefined) throw new TypeError(`${call}: missing required argument 'dim'`);
     return wrap(k.k_softmax(this.handle, this._dim(call, dim), log));
   }
@@ -272,14 +295,13 @@ export class Tensor {
   view_as(other) { return this.view(other.shape); }
   reshape_as(other) { return this.reshape(other.shape); }
   flatten(start_dim = 0, end_dim = -1) {
-    if (isOptions(start_dim)) ({ start_dim, end_dim } = parseOptions('flatten', start_dim, { start_dim: 0, end_dim: -1 }));
     checkInt('flatten', 'start_dim', start_dim);
     checkInt('flatten', 'end_dim', end_dim);
     return wrap(k.k_flatten(this.handle, start_dim, end_dim));
   }
   squeeze(dim) {
     const shape = this.shape;
-    if (dim === undefined) return this.reshape(shape.filter((s) => s !== 1));
+    if (dim === undefined || dim === null) return this.reshape(shape.filter((s) => s !== 1));
     const d = this._dim('squeeze', dim);
     return this.reshape(shape[d] === 1 ? shape.filter((_, i) => i !== d) : shape);
   }
@@ -319,8 +341,9 @@ export class Tensor {
     return wrap(k.k_narrow(this.handle, dim, start, length));
   }
   /** Rows start..end-1 along dim 0 (Python's t[start:end]); negative bounds count from the end. */
-  slice(start = 0, end = this._shape[0]) {
+  slice(start = 0, end = null) {
     this.handle;
+    end ??= this._shape[0];
     if (this.ndim === 0) throw new RangeError('slice: cannot slice a 0-d tensor');
     // checked before any arithmetic, so that a bad bound is reported as the caller gave it
     checkInt('slice', 'start', start, { min: -Infinity, max: Infinity });
@@ -418,16 +441,32 @@ export class Tensor {
   expand_as(other) { return this.expand(other.shape); }
 
   // --- dtype and in-place -----------------------------------------------------------
-  to(dtype) {
-    if (isOptions(dtype)) ({ dtype } = parseOptions('to', dtype, { dtype: undefined, device: 'cpu' }));
-    if (dtype === undefined || dtype === 'cpu') return this;
-    return wrap(k.k_cast(this.handle, dtypeCode('to', dtype)));
+  /**
+   * to(dtype | device | tensor, {dtype, device, non_blocking, copy, memory_format}): a cast,
+   * or this tensor itself when nothing changes (as PyTorch); devices other than 'cpu' throw.
+   */
+  to(...args) {
+    const { dtype, copy } = parseTo('to', args, Tensor);
+    this.handle;
+    const code = dtype === undefined ? this._dtype : dtypeCode('to', dtype);
+    if (code === this._dtype) return copy ? this.clone() : this;
+    return wrap(k.k_cast(this.handle, code));
   }
   float() { return this.to('float32'); }
   long() { return this.to('int64'); }
   int() { return this.to('int64'); }
   bool() { return this.to('bool'); }
-  cpu() { return this; }
+  cpu() { this.handle; return this; }
+  cuda() { return this.to('cuda'); }
+  get device() { return CPU; }
+  get is_cuda() { return false; }
+
+  /** type() is 'torch.FloatTensor' / 'torch.LongTensor' / 'torch.BoolTensor'; type(dtype) casts like to(dtype). */
+  type(dtype) {
+    if (dtype === undefined || dtype === null) return TYPE_NAMES[this._dtype];
+    const index = TYPE_NAMES.indexOf(dtype);
+    return this.to(index >= 0 ? DTYPES[index] : dtype);
+  }
 
   // In place (ops/inplace.c): every write bumps the version counter autograd checks.
   _inplace(name, other, s = 0, alpha = 1, lo = NaN, hi = NaN) {
@@ -488,32 +527,42 @@ export class Tensor {
   }
 }
 
-function formatNumber(v, isFloat, decimals) {
-  if (!isFloat) return String(v);
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return decimals === 0 ? `${v.toFixed(0)}.` : v.toFixed(decimals);
+/** PyTorch's repr (see printing.js): tensor([[1., 2.], [3., 4.]], requires_grad=True). */
+export function formatTensor(t) {
+  const shape = t._shape;
+  const kind = t._dtype === 0 ? 'float' : t._dtype === 2 ? 'bool' : 'int';
+  // a view on wasm memory, not a copy (printing reads a few elements of a summarised tensor);
+  // nothing below calls the core until the body is made, so the memory cannot grow under it
+  const ptr = k.k_data(t.handle);
+  if (!ptr) raise();
+  intOrigin.touched = false;
+  const body = tensorBody(t._dtype === 0 ? f32(ptr, t.numel()) : i32(ptr, t.numel()), shape, kind, 7);
+  const suffixes = [];
+  if (t.numel() === 0) {
+    if (shape.length !== 1) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
+    if (t._dtype !== 0) suffixes.push(`dtype=torch.${DTYPES[t._dtype]}`);
+  }
+  const fn = t.grad_fn;
+  if (fn) suffixes.push(`grad_fn=<${typeof fn.name === 'function' ? fn.name() : fn.name}>`);
+  else if (t.requires_grad) suffixes.push('requires_grad=True');
+  return addSuffixes(`tensor(${body}`, suffixes, 7);
 }
 
-/** A PyTorch-like repr: tensor([[1., 2.], [3., 4.]], requires_grad=True). */
-export function formatTensor(t) {
-  const data = Array.from(t.toTypedArray());
-  const isFloat = t._dtype === 0;
-  const finite = data.filter(Number.isFinite);
-  const decimals = isFloat && finite.every(Number.isInteger) ? 0 : 4;
-  const cells = data.map((v) => (t._dtype === 2 ? (v ? 'True' : 'False') : formatNumber(v, isFloat, decimals)));
-  const width = Math.max(0, ...cells.map((c) => c.length));
-  const shape = t._shape;
-  const render = (dim, offset, indent) => {
-    if (dim === shape.length) return cells[offset].padStart(width);
-    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    const parts = [];
-    for (let i = 0; i < shape[dim]; i++) parts.push(render(dim + 1, offset + i * stride, indent + 1));
-    const sep = dim === shape.length - 1 ? ', ' : ',' + '\n'.repeat(shape.length - dim - 1) + ' '.repeat(indent + 1);
-    return '[' + parts.join(sep) + ']';
-  };
-  const body = render(0, 0, 7);
-  const extras = [];
-  if (t.requires_grad) extras.push(t.is_leaf ? 'requires_grad=True' : `grad_fn=<${t.grad_fn.name()}>`);
-  return `tensor(${body}${extras.length ? ', ' + extras.join(', ') : ''})`;
-}
+// PyTorch's signatures of the methods above. Each method takes its arguments by position or
+// by name in a trailing options object; an unknown name is a TypeError listing the valid ones
+// (args.js, strict). backward and to() bind their own (richer) arguments.
+const SIGNATURES = [
+  'requires_grad_(requires_grad=true)', 'detach()', 'clone()', 'keep()', 'dispose()', 'toTypedArray()', 'dataSync()',
+  'item()', 'tolist()', 'size(dim=null)', 'dim()', 'numel()',
+  'add(other, *, alpha=1)', 'sub(other, *, alpha=1)', 'mul(other)', 'div(other)', 'rsub(other)', 'rdiv(other)',
+  'eq(other)', 'ne(other)', 'gt(other)', 'lt(other)', 'ge(other)', 'le(other)',
+  'neg()', 'exp()', 'log()', 'sqrt()', 'abs()', 'relu()', 'sigmoid()', 'tanh()', 'leaky_relu(negative_slope=0.01)',
+  'pow(exponent)', 'square()', 'matmul(other)', 'mm(mat2)',
+  'sum(dim=null, keepdim=false)', 'mean(dim=null, keepdim=false)', 'softmax(dim)', 'log_softmax(dim)',
+  'reshape(*shape)', 'view(*shape)', 'view_as(other)', 'reshape_as(other)', 'flatten(start_dim=0, end_dim=-1)',
+  'squeeze(dim=null)', 'unsqueeze(dim)', 'permute(*dims)', 'transpose(dim0, dim1)', 't()', 'index_select(dim, index)',
+  'narrow(dim, start, length)', 'slice(start=0, end=null)', 'expand(*size)', 'expand_as(other)',
+  'float()', 'long()', 'int()', 'bool()', 'cpu()', 'cuda()', 'type(dtype=null)',
+  'toString()', 'fill_(value)', 'zero_()', 'copy_(src)', 'uniform_(from=0, to=1)', 'normal_(mean=0, std=1)',
+];
+signatures(Tensor, SIGNATURES);

@@ -167,7 +167,8 @@ Tensor* op_loss(int kind, Tensor* in, Tensor* target, Tensor* weight, Tensor* po
   if (class_loss) {
     if (class_geometry(in, target, weight, kind == LK_CROSS_ENTROPY_PROB, &g, name) != K_OK) return NULL;
   } else {
-    if (float_input(in, "input", name) || float_input(target, "target", name) || shapes_equal(in, target, name))
+    if (float_input(in, "input", name) || float_input(target, "target", name) || float_input(weight, "weight", name) ||
+        shapes_equal(in, target, name))
       return NULL;
     if (weight && !tensor_same_shape(weight, in)) return k_fail(K_ERR_RUNTIME, "%s: weight must be expanded to the input's shape", name), NULL;
     if (pos_weight && (pos_weight->dtype != K_FLOAT32 || pos_weight->numel < 1 ||

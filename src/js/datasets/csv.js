@@ -12,6 +12,7 @@
 // an Error naming its line and column, and nothing is returned. Blank lines are skipped.
 // Quoted cells are unquoted, but a quoted cell may not contain the delimiter or a newline.
 // Not here: strings or categories as features (parse those yourself).
+import { signatures } from '../args.js';
 import { parseOptions, typeError } from '../errors.js';
 import { Dataset, FETCH_BATCH } from '../utils/data.js';
 import { FLOAT32, INT64, emptyTensor, dataView, scopedTensor } from '../transforms/buffers.js';
@@ -185,3 +186,5 @@ export class CSVDataset extends Dataset {
     return [x, y];
   }
 }
+
+signatures(CSVDataset, ['CSVDataset.len()', 'CSVDataset.getitem(index)']);

@@ -5,6 +5,7 @@
 // array (wrong magic, unknown type, truncated header or data, trailing bytes). writeIdx is
 // its inverse (uncompressed; gzip the result yourself if you want).
 // Not here: any tensor (the result is typed arrays; MNIST builds samples from them).
+import { strict } from '../args.js';
 import { gunzip, isGzip, toBytes } from './bytes.js';
 
 const TYPES = {
@@ -17,8 +18,11 @@ const TYPES = {
 };
 const CODES = Object.fromEntries(Object.entries(TYPES).map(([code, [name]]) => [name, Number(code)]));
 
+/** parseIdx(bytes) -> {dtype, shape, data}: uncompressed IDX bytes. */
+export const parseIdx = strict('parseIdx(bytes)', (bytes) => decodeIdx(bytes, 'parseIdx'));
+
 /** Parses uncompressed IDX bytes; throws an Error naming the defect. */
-export function parseIdx(bytes, call = 'readIdx') {
+function decodeIdx(bytes, call) {
   bytes = toBytes(call, bytes);
   if (bytes.length < 4) throw new Error(`${call}: truncated IDX data: ${bytes.length} bytes, a header needs at least 4`);
   if (bytes[0] !== 0 || bytes[1] !== 0)
@@ -60,13 +64,13 @@ export function parseIdx(bytes, call = 'readIdx') {
 }
 
 /** await readIdx(bytes) -> {dtype, shape, data}: IDX bytes, gzipped or not. */
-export async function readIdx(bytes) {
+export const readIdx = strict('readIdx(bytes)', async (bytes) => {
   bytes = toBytes('readIdx', bytes);
-  return parseIdx(isGzip(bytes) ? await gunzip('readIdx', bytes) : bytes, 'readIdx');
-}
+  return decodeIdx(isGzip(bytes) ? await gunzip('readIdx', bytes) : bytes, 'readIdx');
+});
 
 /** writeIdx({dtype, shape, data}) -> Uint8Array: uncompressed IDX bytes. dtype defaults from data. */
-export function writeIdx({ dtype, shape, data }) {
+export const writeIdx = strict('writeIdx(array: any)', ({ dtype, shape, data }) => {
   if (!ArrayBuffer.isView(data)) throw new TypeError('writeIdx: data must be a typed array');
   dtype ??= Object.values(TYPES).find(([, C]) => data instanceof C)?.[0];
   const code = CODES[dtype];
@@ -89,7 +93,7 @@ export function writeIdx({ dtype, shape, data }) {
     for (let i = 0; i < count; i++) view[set](header + i * size, data[i], false);
   }
   return out;
-}
+});
 
 function hex(b) {
   return b.toString(16).padStart(2, '0');

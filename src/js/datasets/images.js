@@ -16,6 +16,7 @@
 // conversion) is plain JS and also runs in Node. Channel conversion follows PIL:
 // channels 1 is PIL's convert('L') (ITU-R 601-2 luma, (19595 R + 38470 G + 7471 B +
 // 0x8000) >> 16), 3 drops alpha as convert('RGB') does, 4 keeps RGBA.
+import { strict } from '../args.js';
 import { parseOptions, typeError, describe } from '../errors.js';
 import { Dataset } from '../utils/data.js';
 
@@ -118,26 +119,26 @@ export async function loadImage(source, { channels = 3, size = null } = {}) {
 }
 
 /** The root-relative path of a File ("pets/cat/1.png" -> "cat/1.png") or of a {file|blob, path} item. */
-export function relativePath(item) {
+export const relativePath = strict('relativePath(item: any)', (item) => {
   if (item && typeof item === 'object' && typeof item.path === 'string' && (item.file || item.blob)) return item.path;
   const rel = item?.webkitRelativePath;
   if (typeof rel === 'string' && rel) return rel.split('/').filter(Boolean).slice(1).join('/');
   if (typeof item?.name === 'string') return item.name;
   throw typeError('ImageFolder', 'a File (from a folder picker) or {file, path}', item);
-}
+});
 
 /** The class of a root-relative path: its first folder ("cat/sub/1.png" -> "cat"), or null for a file in the root. */
-export function classFromPath(path) {
+export const classFromPath = strict('classFromPath(path)', (path) => {
   const parts = String(path).split('/').filter(Boolean);
   return parts.length >= 2 ? parts[0] : null;
-}
+});
 
 /** torchvision's find_classes, from root-relative paths: [classes, class_to_idx]. */
-export function find_classes(paths) {
-  const classes = [...new Set(Array.from(paths, classFromPath).filter((c) => c !== null))].sort(comparePaths);
+export const find_classes = strict('find_classes(paths)', (paths) => {
+  const classes = [...new Set(Array.from(paths, (path) => classFromPath(path)).filter((c) => c !== null))].sort(comparePaths);
   if (!classes.length) throw new Error("ImageFolder: Couldn't find any class folder (files must sit in <root>/<class>/...)");
   return [classes, Object.fromEntries(classes.map((c, i) => [c, i]))];
-}
+});
 
 const hasImageExtension = (path, extensions) => {
   const lower = path.toLowerCase();

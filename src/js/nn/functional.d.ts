@@ -13,11 +13,12 @@ export declare function adaptive_avg_pool2d(input: Tensor, output_size: number |
 export declare function batch_norm(input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, ...rest: any[]): Tensor;
 export declare function dropout(input: Tensor, p?: number, training?: boolean): Tensor;
 export declare function dropout2d(input: Tensor, p?: number, training?: boolean): Tensor;
-export declare function relu(input: Tensor): Tensor;
+/** inplace: overwrites input (when it has no autograd history) and returns it. */
+export declare function relu(input: Tensor, inplace?: boolean | { inplace?: boolean }): Tensor;
 export declare function sigmoid(input: Tensor): Tensor;
 export declare function tanh(input: Tensor): Tensor;
-export declare function leaky_relu(input: Tensor, negative_slope?: number): Tensor;
-export declare function elu(input: Tensor, alpha?: number): Tensor;
+export declare function leaky_relu(input: Tensor, negative_slope?: number, inplace?: boolean): Tensor;
+export declare function elu(input: Tensor, alpha?: number, inplace?: boolean): Tensor;
 export declare function gelu(input: Tensor, options?: { approximate?: 'none' | 'tanh' }): Tensor;
 export declare function silu(input: Tensor): Tensor;
 export declare function softplus(input: Tensor, beta?: number, threshold?: number): Tensor;

@@ -146,6 +146,20 @@ export function batch_norm(...args) {
     handleOf(opt('weight')), handleOf(opt('bias')), a.training ? 1 : 0, a.momentum, a.eps));
 }
 
+/**
+ * inplace=true as PyTorch's: the input is overwritten with the result and returned. kindling
+ * does so when the input carries no autograd state; when it requires grad, the result is a
+ * new tensor and the input keeps its values (kindling has no version counter to guard a
+ * value saved for backward against the write). Values and gradients are PyTorch's either way.
+ */
+function inplaceResult(call, input, out, inplace) {
+  if (typeof inplace !== 'boolean') throw typeError(call, 'a boolean for inplace', inplace);
+  if (!inplace || input.requires_grad) return out;
+  input.copy_(out);
+  out.dispose();
+  return input;
+}
+
 let warnedDropout2d = false;
 function dropoutImpl(call, args, channelWise) {
   const a = bind(call, args, [['input'], ['p', 0.5], ['training', true], ['inplace', false]]);
@@ -153,7 +167,8 @@ function dropoutImpl(call, args, channelWise) {
   if (typeof a.p !== 'number') throw typeError(call, 'a number for p', a.p);
   if (!(a.p >= 0 && a.p <= 1))
     throw new RangeError(`${call}: dropout probability has to be between 0 and 1, but got ${a.p}`);
-  if (!a.training || a.p === 0) return input.clone();
+  if (typeof a.inplace !== 'boolean') throw typeError(call, 'a boolean for inplace', a.inplace);
+  if (!a.training || a.p === 0) return a.inplace ? input : input.clone();
   if (channelWise && input.ndim === 3 && !warnedDropout2d) {
     warnedDropout2d = true; // PyTorch 1.13 reads 3-D input as (N, C, L) and says so
     console.warn('UserWarning: dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout ' +
@@ -161,23 +176,29 @@ function dropoutImpl(call, args, channelWise) {
       'change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To ' +
       'maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.');
   }
-  return wrap(k.k_dropout(input.handle, a.p, channelWise ? 1 : 0));
+  return inplaceResult(call, input, wrap(k.k_dropout(input.handle, a.p, channelWise ? 1 : 0)), a.inplace);
 }
 export const dropout = (...args) => dropoutImpl('dropout', args, false);
 export const dropout2d = (...args) => dropoutImpl('dropout2d', args, true);
 
-export function relu(input) { return tensorArg('relu', 'input', input).relu(); }
-export function sigmoid(input) { return tensorArg('sigmoid', 'input', input).sigmoid(); }
-export function tanh(input) { return tensorArg('tanh', 'input', input).tanh(); }
+export function relu(...args) {
+  const a = bind('relu', args, [['input'], ['inplace', false]]);
+  const input = tensorArg('relu', 'input', a.input);
+  return inplaceResult('relu', input, input.relu(), a.inplace);
+}
+export function sigmoid(...args) { return tensorArg('sigmoid', 'input', bind('sigmoid', args, [['input']]).input).sigmoid(); }
+export function tanh(...args) { return tensorArg('tanh', 'input', bind('tanh', args, [['input']]).input).tanh(); }
 export function leaky_relu(...args) {
   const a = bind('leaky_relu', args, [['input'], ['negative_slope', 0.01], ['inplace', false]]);
   if (typeof a.negative_slope !== 'number') throw typeError('leaky_relu', 'a number for negative_slope', a.negative_slope);
-  return wrap(k.k_unary(UN.leaky_relu, tensorArg('leaky_relu', 'input', a.input).handle, a.negative_slope));
+  const input = tensorArg('leaky_relu', 'input', a.input);
+  return inplaceResult('leaky_relu', input, wrap(k.k_unary(UN.leaky_relu, input.handle, a.negative_slope)), a.inplace);
 }
 export function elu(...args) {
   const a = bind('elu', args, [['input'], ['alpha', 1.0], ['inplace', false]]);
   if (typeof a.alpha !== 'number') throw typeError('elu', 'a number for alpha', a.alpha);
-  return wrap(k.k_unary(UN.elu, tensorArg('elu', 'input', a.input).handle, a.alpha));
+  const input = tensorArg('elu', 'input', a.input);
+  return inplaceResult('elu', input, wrap(k.k_unary(UN.elu, input.handle, a.alpha)), a.inplace);
 }
 export function gelu(...args) {
   const a = bind('gelu', args, [['input'], ['approximate', 'none']]);
@@ -223,7 +244,10 @@ export function log_softmax(...args) {
   return input.log_softmax(softmaxDim('log_softmax', input, a.dim));
 }
 export { softmaxDim as _get_softmax_dim };
-export function flatten(input, start_dim = 0, end_dim = -1) { return tensorArg('flatten', 'input', input).flatten(start_dim, end_dim); }
+export function flatten(...args) {
+  const a = bind('flatten', args, [['input'], ['start_dim', 0], ['end_dim', -1]]);
+  return tensorArg('flatten', 'input', a.input).flatten(a.start_dim, a.end_dim);
+}
 export {
   cross_entropy, nll_loss, l1_loss, mse_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
   binary_cross_entropy_with_logits, kl_div,

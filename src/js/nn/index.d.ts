@@ -33,6 +33,9 @@ export declare class Module {
   zero_grad(options?: { set_to_none?: boolean }): void;
   to(...args: any[]): this;
   cpu(): this;
+  /** Throws: kindling has no CUDA device. */
+  cuda(): never;
+  float(): this;
   state_dict(options?: { prefix?: string; keep_vars?: boolean }): Record<string, Tensor>;
   load_state_dict(state_dict: Record<string, Tensor>, options?: { strict?: boolean }): { missing_keys: string[]; unexpected_keys: string[] };
   extra_repr(): string;

@@ -1,7 +1,7 @@
 // nn/init.js: torch.nn.init — in-place initialisers drawing from the seeded generator,
 // with PyTorch's formulas and call order, so that the same seed gives PyTorch's weights.
 import { k } from '../core.js';
-import { bind } from '../args.js';
+import { bind, strict } from '../args.js';
 import { typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 
@@ -20,7 +20,7 @@ function tensorArg(call, t) {
   return t;
 }
 
-export function calculate_gain(nonlinearity, param = null) {
+export const calculate_gain = strict('calculate_gain(nonlinearity, param=null)', (nonlinearity, param = null) => {
   const linear = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
   if (linear.includes(nonlinearity)) return 1;
   if (nonlinearity === 'tanh') return 5.0 / 3;
@@ -32,7 +32,7 @@ export function calculate_gain(nonlinearity, param = null) {
   }
   if (nonlinearity === 'selu') return 3.0 / 4;
   throw new Error(`calculate_gain: unsupported nonlinearity ${nonlinearity}`);
-}
+});
 
 export function _calculate_fan_in_and_fan_out(tensor) {
   const shape = tensorArg('_calculate_fan_in_and_fan_out', tensor).shape;
@@ -56,11 +56,9 @@ export function normal_(...args) {
   const a = bind('normal_', args, [['tensor'], ['mean', 0], ['std', 1]]);
   return withoutGrad(() => tensorArg('normal_', a.tensor).normal_(a.mean, a.std));
 }
-export function constant_(tensor, val) {
-  return withoutGrad(() => tensorArg('constant_', tensor).fill_(val));
-}
-export const zeros_ = (tensor) => constant_(tensor, 0);
-export const ones_ = (tensor) => constant_(tensor, 1);
+export const constant_ = strict('constant_(tensor, val)', (tensor, val) => withoutGrad(() => tensorArg('constant_', tensor).fill_(val)));
+export const zeros_ = strict('zeros_(tensor)', (tensor) => constant_(tensor, 0));
+export const ones_ = strict('ones_(tensor)', (tensor) => constant_(tensor, 1));
 
 export function xavier_uniform_(...args) {
   const a = bind('xavier_uniform_', args, [['tensor'], ['gain', 1]]);

@@ -1,10 +1,12 @@
 // nn/layers.js: the layer modules of torch.nn. Each keeps PyTorch's constructor arguments,
 // initialisation (in PyTorch's order, from the seeded generator), forward and repr.
-import { bind, pair, pyFloat, pyRepr } from '../args.js';
+import { bind, pair, pyFloat, pyRepr, signatures } from '../args.js';
 
 /** Python's str() of a number the user gave: 0.01 stays 0.01, 1.0 prints as 1.0. */
 const pyNumber = (v) => (Number.isInteger(v) ? `${v}.0` : pyFloat(v));
 import { empty, full, ones, zeros } from '../creation.js';
+import { checkDevice } from '../device.js';
+import { dtypeCode } from '../dtype.js';
 import { checkInt, typeError } from '../errors.js';
 import * as F from './functional.js';
 import * as init from './init.js';
@@ -12,6 +14,13 @@ import { Module, Parameter } from './module.js';
 import { Tensor } from '../tensor.js';
 
 const positiveInt = (call, name, v) => checkInt(call, name, v, { min: 1 });
+
+/** PyTorch's factory_kwargs (device, dtype): parameters are float32 on the CPU; others are refused. */
+function factoryKwargs(name, a) {
+  if (a.device !== null && a.device !== undefined) checkDevice(name, a.device);
+  if (a.dtype !== null && a.dtype !== undefined && dtypeCode(name, a.dtype) !== 0)
+    throw new TypeError(`${name}: kindling's parameters are float32, got dtype ${JSON.stringify(a.dtype)}`);
+}
 
 /** A Parameter of the given shape; the factory's own wrapper is let go at once (the
  * Parameter shares its storage), so constructing layers leaves nothing for the GC. */
@@ -39,6 +48,7 @@ export class Conv2d extends Module {
     super();
     const a = bind('Conv2d', args, [['in_channels'], ['out_channels'], ['kernel_size'], ['stride', 1], ['padding', 0],
       ['dilation', 1], ['groups', 1], ['bias', true], ['padding_mode', 'zeros'], ['device', null], ['dtype', null]]);
+    factoryKwargs('Conv2d', a);
     this.in_channels = positiveInt('Conv2d', 'in_channels', a.in_channels);
     this.out_channels = positiveInt('Conv2d', 'out_channels', a.out_channels);
     this.kernel_size = pair('Conv2d', 'kernel_size', a.kernel_size, { min: 1 });
@@ -77,6 +87,7 @@ export class Linear extends Module {
   constructor(...args) {
     super();
     const a = bind('Linear', args, [['in_features'], ['out_features'], ['bias', true], ['device', null], ['dtype', null]]);
+    factoryKwargs('Linear', a);
     this.in_features = checkInt('Linear', 'in_features', a.in_features, { min: 0 });
     this.out_features = checkInt('Linear', 'out_features', a.out_features, { min: 0 });
     this.weight = newParameter(empty, [this.out_features, this.in_features]);
@@ -112,12 +123,12 @@ function activation(name, fn, spec = [], repr = () => '', { inplace = true } = {
   return cls;
 }
 
-export const ReLU = activation('ReLU', (m, x) => F.relu(x));
+export const ReLU = activation('ReLU', (m, x) => F.relu(x, m.inplace));
 export const Sigmoid = activation('Sigmoid', (m, x) => F.sigmoid(x), [], () => '', { inplace: false });
 export const Tanh = activation('Tanh', (m, x) => F.tanh(x), [], () => '', { inplace: false });
-export const LeakyReLU = activation('LeakyReLU', (m, x) => F.leaky_relu(x, m.negative_slope),
+export const LeakyReLU = activation('LeakyReLU', (m, x) => F.leaky_relu(x, m.negative_slope, m.inplace),
   [['negative_slope', 0.01]], (m) => `negative_slope=${pyNumber(m.negative_slope)}`);
-export const ELU = activation('ELU', (m, x) => F.elu(x, m.alpha), [['alpha', 1.0]], (m) => `alpha=${pyNumber(m.alpha)}`);
+export const ELU = activation('ELU', (m, x) => F.elu(x, m.alpha, m.inplace), [['alpha', 1.0]], (m) => `alpha=${pyNumber(m.alpha)}`);
 
 export class GELU extends Module {
   constructor(...args) {
@@ -187,6 +198,7 @@ class BatchNorm extends Module {
     super();
     const a = bind(name, args, [['num_features'], ['eps', 1e-5], ['momentum', 0.1], ['affine', true],
       ['track_running_stats', true], ['device', null], ['dtype', null]]);
+    factoryKwargs(name, a);
     this.num_features = positiveInt(name, 'num_features', a.num_features);
     if (typeof a.eps !== 'number' || !(a.eps > 0)) throw new RangeError(`${name}: eps must be a positive number, got ${a.eps}`);
     if (a.momentum !== null && typeof a.momentum !== 'number') throw typeError(name, 'a number or null for momentum', a.momentum);
@@ -267,11 +279,11 @@ class DropoutBase extends Module {
 }
 export class Dropout extends DropoutBase {
   constructor(...args) { super('Dropout', args); }
-  forward(input) { return F.dropout(input, this.p, this.training); }
+  forward(input) { return F.dropout(input, this.p, this.training, this.inplace); }
 }
 export class Dropout2d extends DropoutBase {
   constructor(...args) { super('Dropout2d', args); }
-  forward(input) { return F.dropout2d(input, this.p, this.training); }
+  forward(input) { return F.dropout2d(input, this.p, this.training, this.inplace); }
 }
 
 export class Flatten extends Module {
@@ -297,3 +309,14 @@ export class Unflatten extends Module {
   }
   extra_repr() { return `dim=${this.dim}, unflattened_size=${pyRepr(this.unflattened_size)}`; }
 }
+
+// The methods' signatures: an options object given to forward() or extra_repr() is checked
+// like any other (args.js, signatures). Identity stays argument-insensitive, as PyTorch's.
+for (const cls of [Conv2d, Linear, ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, Softmax, LogSoftmax, MaxPool2d, AvgPool2d,
+  AdaptiveAvgPool2d, BatchNorm, Dropout, Dropout2d, Flatten, Unflatten]) {
+  const own = (name) => Object.hasOwn(cls.prototype, name);
+  signatures(cls, [own('forward') && `${cls.name}.forward(input)`, own('extra_repr') && `${cls.name}.extra_repr()`,
+    own('reset_parameters') && `${cls.name}.reset_parameters()`].filter(Boolean));
+}
+signatures(DropoutBase, ['extra_repr()']);
+signatures(SoftmaxBase, ['extra_repr()']);

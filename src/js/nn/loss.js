@@ -1,6 +1,6 @@
 // nn/loss.js: the loss functions (torch.nn.functional) and loss modules (torch.nn). The
 // math lives in the C core (src/nn/loss.c); here arguments are checked and carried.
-import { bind } from '../args.js';
+import { bind, signatures } from '../args.js';
 import { k } from '../core.js';
 import { checkInt, showValue, typeError } from '../errors.js';
 import { Tensor, wrap } from '../tensor.js';
@@ -86,7 +86,8 @@ function withExpandedWeight(call, weight, input, run) {
   }
   let detached;
   try {
-    detached = expanded.detach();
+    // PyTorch multiplies by the weight, promoting an integer weight to float: cast likewise
+    detached = expanded.dtype === 'float32' ? expanded.detach() : expanded.float();
   } finally {
     expanded.dispose();
   }
@@ -114,10 +115,16 @@ export function binary_cross_entropy_with_logits(...args) {
   const input = tensorArg(call, 'input', a.input);
   const target = tensorArg(call, 'target', a.target);
   const weight = tensorArg(call, 'weight', a.weight, { optional: true });
-  const posWeight = tensorArg(call, 'pos_weight', a.pos_weight, { optional: true });
+  const given = tensorArg(call, 'pos_weight', a.pos_weight, { optional: true });
   const reduction = reductionCode(call, a);
-  return withExpandedWeight(call, weight, input, (w) =>
-    wrap(k.k_bce_with_logits(input.handle, target.handle, w, handleOf(posWeight), reduction)));
+  // an integer pos_weight is promoted to float, as PyTorch's arithmetic does
+  const posWeight = given && given.dtype !== 'float32' ? given.float() : given;
+  try {
+    return withExpandedWeight(call, weight, input, (w) =>
+      wrap(k.k_bce_with_logits(input.handle, target.handle, w, handleOf(posWeight), reduction)));
+  } finally {
+    if (posWeight !== given) posWeight.dispose();
+  }
 }
 
 export function kl_div(...args) {
@@ -153,6 +160,7 @@ function lossModule(name, fn, spec, repr = () => '') {
     extra_repr() { return repr(this); }
   };
   Object.defineProperty(cls, 'name', { value: name });
+  signatures(cls, [`${name}.forward(input, target)`, `${name}.extra_repr()`]);
   return cls;
 }
 

@@ -2,15 +2,20 @@
 // Modules are callable like PyTorch's (model(x) runs forward) and find their parameters
 // and sub-modules among their own properties, in assignment order, as PyTorch does.
 import { check, k } from '../core.js';
-import { parseOptions, typeError } from '../errors.js';
+import { parseTo } from '../device.js';
+import { dtypeCode } from '../dtype.js';
+import { bindArgs, signatures } from '../args.js';
+import { isOptions, parseOptions, typeError } from '../errors.js';
 import { adopt, keep, release_later } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
 /** A tensor that a Module learns: kept, requires grad by default, shares data with its source. */
 export class Parameter extends Tensor {
-  constructor(data, requires_grad = true) {
+  constructor(...args) {
+    const [data, requires_grad = true] = bindArgs('Parameter(data, requires_grad=true)', args);
     if (!(data instanceof Tensor)) throw typeError('Parameter', 'a Tensor for data', data);
     super(check(k.k_detach(data.handle)));
+    this._fromInts = data._fromInts; // its dtype errors explain an int64 made from JS integers
     adopt(this, true);
     if (requires_grad) this.requires_grad_(true);
   }
@@ -18,7 +23,8 @@ export class Parameter extends Tensor {
 }
 
 export class Module {
-  constructor() {
+  constructor(...args) {
+    bindArgs('Module()', args); // PyTorch 2's Module.__init__ takes no arguments either
     // A function object with Module's prototype, so that instances are callable.
     const self = function (...args) { return self.forward(...args); };
     delete self.name;
@@ -65,8 +71,10 @@ export class Module {
   children() { return [...this.named_children()].map(([, m]) => m); }
 
   *_namedModules(prefix, seen) {
-    if (seen.has(this)) return;
-    seen.add(this);
+    if (seen) { // null: every occurrence of a shared module (remove_duplicate=false)
+      if (seen.has(this)) return;
+      seen.add(this);
+    }
     yield [prefix, this];
     for (const [name, child] of this.named_children()) yield* child._namedModules(prefix ? `${prefix}.${name}` : name, seen);
   }
@@ -75,13 +83,13 @@ export class Module {
 
   _ownParameters() { return Object.entries(this).filter(([, v]) => v instanceof Parameter); }
   named_parameters(options) {
-    const { prefix, recurse } = parseOptions('named_parameters', options, { prefix: '', recurse: true, remove_duplicate: true });
+    const { prefix, recurse, remove_duplicate } = parseOptions('named_parameters', options, { prefix: '', recurse: true, remove_duplicate: true });
     const out = [];
     const seen = new Set();
-    const modules = recurse ? this.named_modules() : [['', this]];
+    const modules = recurse ? [...this._namedModules('', remove_duplicate ? new Set() : null)] : [['', this]];
     for (const [path, module] of modules)
       for (const [name, p] of module._ownParameters()) {
-        if (seen.has(p)) continue;
+        if (remove_duplicate && seen.has(p)) continue;
         seen.add(p);
         out.push([[prefix, path, name].filter(Boolean).join('.'), p]);
       }
@@ -129,13 +137,23 @@ export class Module {
       else if (p.grad) p.grad.zero_();
     }
   }
-  to() { return this; }
+  /** to(device | dtype | {device, dtype}): kindling's parameters are float32 on the CPU already. */
+  to(...args) {
+    const { dtype } = parseTo('Module.to', args, Tensor);
+    if (dtype !== undefined && dtypeCode('Module.to', dtype) !== 0)
+      throw new TypeError(`Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    return this;
+  }
   cpu() { return this; }
+  cuda() { return this.to('cuda'); }
+  float() { return this; }
 
   // --- state --------------------------------------------------------------------------
   state_dict(options) {
-    const { prefix, keep_vars } = parseOptions('state_dict', options, { prefix: '', keep_vars: false, destination: null });
-    const out = {};
+    const { prefix, keep_vars, destination } = parseOptions('state_dict', options, { prefix: '', keep_vars: false, destination: null });
+    if (destination !== null && (typeof destination !== 'object' || Array.isArray(destination)))
+      throw typeError('state_dict', 'an object for destination', destination);
+    const out = destination ?? {}; // filled and returned, as PyTorch's destination=
     for (const [path, module] of this.named_modules()) {
       const at = (name) => prefix + (path ? `${path}.${name}` : name);
       for (const [name, p] of module._ownParameters()) out[at(name)] = keep_vars ? p : p.detach().keep();
@@ -211,6 +229,7 @@ function moduleArg(call, m) {
 export class Sequential extends Module {
   constructor(...modules) {
     super();
+    if (modules.length > 1 && isOptions(modules[modules.length - 1])) bindArgs('Sequential(*modules)', modules);
     if (modules.length === 1 && !(modules[0] instanceof Module) && modules[0] && typeof modules[0] === 'object') {
       for (const [name, m] of Object.entries(modules[0])) this[name] = moduleArg('Sequential', m); // an OrderedDict
     } else {
@@ -238,8 +257,9 @@ export class Sequential extends Module {
 }
 
 export class ModuleList extends Module {
-  constructor(modules = []) {
+  constructor(...args) {
     super();
+    const [modules = []] = bindArgs('ModuleList(modules=null)', args);
     for (const m of modules) this.append(m);
   }
   get length() { return this.children().length; }
@@ -250,3 +270,13 @@ export class ModuleList extends Module {
   }
   [Symbol.iterator]() { return this.children()[Symbol.iterator](); }
 }
+
+signatures(Module, ['Module.register_parameter(name, param)', 'Module.add_module(name, module)',
+  'Module.register_module(name, module)', 'Module.named_children()', 'Module.children()', 'Module.named_modules()',
+  'Module.modules()', 'Module.parameters(recurse=true)', 'Module.named_buffers()', 'Module.buffers()',
+  'Module.get_submodule(target)', 'Module.apply(fn)', 'Module.train(mode=true)', 'Module.eval()',
+  'Module.requires_grad_(requires_grad=true)', 'Module.cpu()', 'Module.cuda()', 'Module.float()', 'Module.extra_repr()',
+  'Module.toString()']);
+signatures(Parameter, ['toString()']);
+for (const cls of [Sequential, ModuleList]) signatures(cls, [`${cls.name}.at(index)`, `${cls.name}.append(module)`]);
+signatures(Sequential, ['Sequential.forward(input)']);

@@ -19,7 +19,7 @@
 // _scale_fn_custom become null, OneCycleLR keeps its anneal strategy as _anneal_func_type,
 // as PyTorch 2 does) so it survives structuredClone / JSON (but for Infinity in
 // ReduceLROnPlateau's best).
-import { bind } from '../args.js';
+import { bind, bindArgs, signatures } from '../args.js';
 import { k, raise } from '../core.js';
 import { describe, typeError } from '../errors.js';
 
@@ -259,6 +259,26 @@ function cInit(s, name, args, extra = null, ngroups = 0) {
 
 // ------------------------------------------------------------------ the base class
 
+const COUNTED = Symbol('step counted for lr_scheduler');
+
+/**
+ * Wraps optimizer.step on the instance so that every call counts in optimizer._step_count,
+ * as PyTorch's scheduler does: a user Optimizer subclass whose own step() never reaches the
+ * base class is counted too, and the "step() before optimizer.step()" warning stays true.
+ */
+function countSteps(optimizer) {
+  if (typeof optimizer.step !== 'function' || optimizer.step[COUNTED]) return;
+  const step = optimizer.step;
+  const counted = function (...args) {
+    const before = this._step_count;
+    const result = step.apply(this, args);
+    if (this._step_count === before) this._step_count = (typeof before === 'number' ? before : 0) + 1;
+    return result;
+  };
+  counted[COUNTED] = true;
+  Object.defineProperty(optimizer, 'step', { value: counted, writable: true, configurable: true, enumerable: false });
+}
+
 /**
  * PyTorch's _LRScheduler (LRScheduler in PyTorch 2). A user subclass passes the optimizer
  * up, sets its own fields, defines get_lr() (and optionally _get_closed_form_lr() for
@@ -269,9 +289,10 @@ function cInit(s, name, args, extra = null, ngroups = 0) {
  *   }
  */
 export class LRScheduler {
-  constructor(optimizer, last_epoch = -1, verbose = false) {
-    if (optimizer === undefined) return; // the built-in schedulers attach themselves
+  constructor(...args) {
+    if (!args.length) return; // the built-in schedulers attach themselves
     const call = this.constructor.name;
+    const [optimizer, last_epoch = -1, verbose = false] = bindArgs(`${call}(optimizer, last_epoch=-1, verbose=false)`, args);
     checkOptimizer(call, optimizer);
     checkLastEpoch(call, last_epoch);
     checkBool(call, 'verbose', verbose);
@@ -303,6 +324,7 @@ export class LRScheduler {
 
   /** PyTorch's _LRScheduler.__init__ up to _initial_step(). */
   _attach(call, optimizer, last_epoch, verbose) {
+    countSteps(optimizer);
     hide(this, 'optimizer', optimizer);
     hide(this, '_warned', new Set());
     const groups = optimizer.param_groups;
@@ -999,3 +1021,13 @@ export class ReduceLROnPlateau {
     this._init_is_better(call);
   }
 }
+
+// The methods' signatures (args.js): an options object given to any of them is checked.
+signatures(LRScheduler, ['LRScheduler.step(epoch=null)', 'LRScheduler.print_lr(is_verbose, group, lr, epoch=null)',
+  'LRScheduler.get_last_lr()', 'LRScheduler.state_dict()', 'LRScheduler.load_state_dict(state_dict: any)']);
+signatures(LambdaBase, ['LambdaBase.get_lr()']);
+signatures(Composite, ['Composite.state_dict()', 'Composite.load_state_dict(state_dict: any)']);
+signatures(SequentialLR, ['SequentialLR.step()']);
+signatures(ChainedScheduler, ['ChainedScheduler.step()']);
+signatures(ReduceLROnPlateau, ['ReduceLROnPlateau.step(metrics, epoch=null)', 'ReduceLROnPlateau.get_last_lr()',
+  'ReduceLROnPlateau.state_dict()', 'ReduceLROnPlateau.load_state_dict(state_dict: any)']);

@@ -1,8 +1,8 @@
 // optim/optimizer.js: the Optimizer base — parameter groups, per-parameter state,
 // zero_grad, step(closure), state_dict / load_state_dict — with PyTorch's checks. The
 // update rules are fused C kernels (src/kernels/optim_update.c), one call per parameter.
-import { pyRepr } from '../args.js';
-import { check, k } from '../core.js';
+import { bindArgs, pyRepr, signatures } from '../args.js';
+import { check, intArrayHint, k } from '../core.js';
 import { full } from '../creation.js';
 import { isOptions, parseOptions, typeError } from '../errors.js';
 import { enable_grad } from '../functions.js';
@@ -10,7 +10,8 @@ import { keep, release_later } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
 export class Optimizer {
-  constructor(params, defaults) {
+  constructor(params, defaults, ...extra) {
+    if (extra.length) bindArgs(`${new.target.name}(params, defaults: any)`, [params, defaults, ...extra]);
     this.defaults = defaults;
     this.state = new Map(); // parameter -> its state object
     this.param_groups = [];
@@ -30,7 +31,7 @@ export class Optimizer {
     for (const p of params) {
       if (!(p instanceof Tensor)) throw typeError(name, 'Tensors as parameters', p);
       if (!p.is_leaf) throw new Error(`${name}: can't optimize a non-leaf Tensor`);
-      if (p.dtype !== 'float32') throw new TypeError(`${name}: can only optimize float32 tensors, got ${p.dtype}`);
+      if (p.dtype !== 'float32') throw new TypeError(`${name}: can only optimize float32 tensors, got ${p.dtype}${intArrayHint(p)}`);
     }
     if (new Set(params).size !== params.length || this.param_groups.some((g) => g.params.some((p) => params.includes(p))))
       throw new Error(`${name}: some parameters appear in more than one parameter group`);
@@ -45,6 +46,12 @@ export class Optimizer {
 
   /** Checks a group's hyperparameters (subclasses add PyTorch's value checks). */
   _validate(group) {
+    // PyTorch options kindling cannot honour are refused, never ignored (foreach and fused
+    // are honoured: every update is one fused C kernel per parameter)
+    if (group.differentiable === true)
+      throw new Error(`${this.constructor.name}: differentiable=true (autograd through the optimizer step) is not supported by kindling`);
+    if (group.capturable === true)
+      throw new Error(`${this.constructor.name}: capturable=true (CUDA graph capture) is not supported: kindling runs on the CPU`);
     for (const [key, value] of Object.entries(group))
       if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${this.constructor.name}: ${key} is NaN`);
   }
@@ -230,6 +237,11 @@ function copyState(value, shape) {
 /** Parses an optimizer's options: positional lr, then PyTorch's keyword names. */
 export function optimizerOptions(call, args, defaults) {
   const [first, second] = args;
+  const positional = typeof first === 'number' || first === undefined || first === null ? 2 : 1;
+  if (args.length > positional) { // SGD(params, {lr}, {...}): the extra object is checked, then refused
+    if (isOptions(args[positional])) parseOptions(call, args[positional], defaults);
+    throw new TypeError(`${call}: takes (params, lr?, options?), got ${args.length + 1} arguments`);
+  }
   if (typeof first === 'number' || first === undefined || first === null) {
     const options = parseOptions(call, second, defaults);
     if (typeof first === 'number') options.lr = first;
@@ -246,3 +258,6 @@ export function checkNonNegative(call, label, value) {
 /** A stored option must be a number (a user may have written param_groups[i].lr = 'x'). */
 export const num = (v) => (typeof v === 'number' ? v : NaN);
 export { k };
+
+signatures(Optimizer, ['Optimizer.add_param_group(param_group: any)', 'Optimizer.step(closure=null)', 'Optimizer.state_dict()',
+  'Optimizer.load_state_dict(state_dict: any)', 'Optimizer.toString()']);

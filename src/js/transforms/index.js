@@ -23,7 +23,7 @@
 //
 // Not here: color transforms, affine / perspective, RandomResizedCrop, AutoAugment,
 // bilinear rotation, expand=True, antialiased resizing.
-import { bind, pyRepr } from '../args.js';
+import { bind, bindArgs, pyRepr, signatures } from '../args.js';
 import { k } from '../core.js';
 import { describe, isOptions, parseOptions, typeError } from '../errors.js';
 import { uniformDraw, randintDraw } from '../generator.js';
@@ -39,7 +39,8 @@ export const InterpolationMode = Object.freeze({ NEAREST: 'nearest', BILINEAR: '
 
 /** The base class: instances are callable, like torchvision's transforms. */
 export class Transform {
-  constructor() {
+  constructor(...args) {
+    bindArgs(`${new.target.name}()`, args); // a subclass with arguments has its own constructor
     const self = function (x) { return self.forward(x); };
     delete self.name;
     delete self.length;
@@ -62,8 +63,9 @@ class Builtin extends Transform {
 const callTransform = (t, x) => (typeof t === 'function' ? t(x) : t.forward(x));
 
 export class Compose extends Transform {
-  constructor(transforms) {
+  constructor(...args) {
     super();
+    const [transforms] = bindArgs('Compose(transforms)', args);
     if (!Array.isArray(transforms)) throw typeError('Compose', 'an array of transforms', transforms);
     transforms.forEach((t, i) => {
       if (typeof t !== 'function' && typeof t?.forward !== 'function')
@@ -94,8 +96,9 @@ export class Compose extends Transform {
 }
 
 export class Lambda extends Transform {
-  constructor(lambd) {
+  constructor(...args) {
     super();
+    const [lambd] = bindArgs('Lambda(lambd)', args);
     if (typeof lambd !== 'function') throw typeError('Lambda', 'a function', lambd);
     this.lambd = lambd;
   }
@@ -431,8 +434,9 @@ export class Pad extends Builtin {
 }
 
 export class CenterCrop extends Builtin {
-  constructor(size) {
+  constructor(...args) {
     super();
+    const [size] = bindArgs('CenterCrop(size)', args);
     this.size = sizePair('CenterCrop', size);
   }
   forward(img) {
@@ -495,9 +499,9 @@ function probability(call, p) {
 }
 
 export class RandomHorizontalFlip extends Builtin {
-  constructor(p = 0.5) {
+  constructor(...args) {
     super();
-    if (isOptions(p)) ({ p } = parseOptions('RandomHorizontalFlip', p, { p: 0.5 }));
+    const [p = 0.5] = bindArgs('RandomHorizontalFlip(p=0.5)', args);
     this.p = probability('RandomHorizontalFlip', p);
   }
   forward(img) {
@@ -508,9 +512,9 @@ export class RandomHorizontalFlip extends Builtin {
 }
 
 export class RandomVerticalFlip extends Builtin {
-  constructor(p = 0.5) {
+  constructor(...args) {
     super();
-    if (isOptions(p)) ({ p } = parseOptions('RandomVerticalFlip', p, { p: 0.5 }));
+    const [p = 0.5] = bindArgs('RandomVerticalFlip(p=0.5)', args);
     this.p = probability('RandomVerticalFlip', p);
   }
   forward(img) {
@@ -596,3 +600,10 @@ export class Resize extends Builtin {
   _args() { return `size=${pyRepr(this.size.length === 1 ? this.size[0] : this.size)}, interpolation=${this.interpolation}, max_size=${pyRepr(this.max_size)}, antialias=None`; }
 }
 
+// The methods' signatures (args.js): an options object given to forward() is checked. A
+// kindling image is itself a plain object, hence `img: any`.
+signatures(Transform, ['toString()']);
+signatures(Compose, ['Compose.forward(img: any)', 'toString()']);
+for (const cls of [ToTensor, Pad, CenterCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip, RandomRotation, Resize])
+  signatures(cls, [`${cls.name}.forward(img: any)`]);
+signatures(Normalize, ['Normalize.forward(tensor: any)']); // an image given here gets Normalize's own advice

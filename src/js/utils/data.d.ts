@@ -68,6 +68,8 @@ export declare class ChainDataset<T = unknown> extends IterableDataset<T> implem
 export declare class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   constructor(...tensors: T);
   tensors: T;
+  /** Python's train_ds[start:end]: the rows start..end-1 of every tensor. */
+  slice(start?: number, end?: number | null): T;
   [FETCH_BATCH](indices: number[]): T;
 }
 

@@ -21,7 +21,7 @@
 // Not here: WeightedRandomSampler and DistributedSampler (no torch.multinomial / process
 // groups), worker processes, the datasets and transforms themselves (kindling/datasets,
 // kindling/transforms).
-import { bind } from '../args.js';
+import { bind, bindArgs, signatures, strict } from '../args.js';
 import { describe, isOptions, typeError } from '../errors.js';
 import { stack } from '../functions.js';
 import { Generator, generatorPtr, randintDraw, randomInt64, randpermArray } from '../generator.js';
@@ -89,6 +89,8 @@ function indexList(call, indices) {
 // --- datasets -----------------------------------------------------------------------------
 
 export class Dataset {
+  constructor(...args) { bindArgs('Dataset()', args); }
+
   /** The number of samples (Python's __len__). Subclasses override it. */
   len() {
     if (typeof this.__len__ === 'function') return this.__len__();
@@ -113,6 +115,7 @@ export class Dataset {
 
 /** A dataset that is a stream of samples: subclasses define *[Symbol.iterator]() (or __iter__, or async). */
 export class IterableDataset {
+  constructor(...args) { bindArgs('IterableDataset()', args); }
   [Symbol.iterator]() {
     if (typeof this.__iter__ === 'function') return this.__iter__();
     throw new Error(`${this.constructor.name}: an IterableDataset subclass must define [Symbol.iterator]() (Python's __iter__)`);
@@ -122,8 +125,9 @@ export class IterableDataset {
 
 /** Chains iterable datasets one after the other. */
 export class ChainDataset extends IterableDataset {
-  constructor(datasets) {
+  constructor(...args) {
     super();
+    const [datasets] = bindArgs('ChainDataset(datasets)', args);
     this.datasets = [...datasets];
   }
   *[Symbol.iterator]() {
@@ -142,6 +146,7 @@ export class ChainDataset extends IterableDataset {
 export class TensorDataset extends Dataset {
   constructor(...tensors) {
     super();
+    if (tensors.length && isOptions(tensors[tensors.length - 1])) bindArgs('TensorDataset(*tensors)', tensors);
     if (!tensors.length) throw new TypeError('TensorDataset: expected at least one Tensor');
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw typeError('TensorDataset', `a Tensor for argument ${i}`, t);
@@ -159,6 +164,14 @@ export class TensorDataset extends Dataset {
     checkIndex('TensorDataset', index, this.len());
     return this.tensors.map((t) => t.narrow(0, index, 1).reshape(t.shape.slice(1)));
   }
+  /**
+   * Python's train_ds[start:end]: the rows start..end-1 of every tensor, as one [x, y, ...]
+   * (negative bounds count from the end, as Tensor.slice), so that
+   * `xb, yb = train_ds[i*bs : i*bs+bs]` is `const [xb, yb] = train_ds.slice(i * bs, i * bs + bs)`.
+   */
+  slice(start = 0, end = null) {
+    return this.tensors.map((t) => t.slice(start, end));
+  }
   /** One index_select per tensor instead of a stack of per-sample rows. */
   [FETCH_BATCH](indices) {
     const n = this.len();
@@ -174,8 +187,9 @@ export class TensorDataset extends Dataset {
 
 /** The samples of dataset at the given indices. */
 export class Subset extends Dataset {
-  constructor(dataset, indices) {
+  constructor(...args) {
     super();
+    const [dataset, indices] = bindArgs('Subset(dataset, indices)', args);
     this.dataset = dataset;
     this.indices = indexList('Subset', indices);
   }
@@ -189,8 +203,9 @@ export class Subset extends Dataset {
 
 /** Datasets one after the other; negative indices count from the end, as in PyTorch. */
 export class ConcatDataset extends Dataset {
-  constructor(datasets) {
+  constructor(...args) {
     super();
+    const [datasets] = bindArgs('ConcatDataset(datasets)', args);
     this.datasets = [...datasets];
     if (!this.datasets.length) throw new Error('ConcatDataset: datasets should not be an empty iterable');
     this.datasets.forEach((d) => {
@@ -269,6 +284,7 @@ export function random_split(dataset, lengths, generator) {
 // --- samplers -----------------------------------------------------------------------------
 
 export class Sampler {
+  constructor(...args) { bindArgs('Sampler(data_source=null)', args); }
   [Symbol.iterator]() {
     if (typeof this.__iter__ === 'function') return this.__iter__();
     throw new Error(`${this.constructor.name}: a Sampler subclass must define [Symbol.iterator]() (Python's __iter__)`);
@@ -281,8 +297,9 @@ export class Sampler {
 }
 
 export class SequentialSampler extends Sampler {
-  constructor(data_source) {
+  constructor(...args) {
     super();
+    const [data_source] = bindArgs('SequentialSampler(data_source)', args);
     this.data_source = data_source;
   }
   *[Symbol.iterator]() {
@@ -446,7 +463,7 @@ function collateTensors(batch) {
  * integers, bool for booleans, else float32), typed arrays become rows of a tensor, strings
  * stay a list, arrays (tuples) and plain objects (dicts) are collated element by element.
  */
-export function default_collate(batch) {
+export const default_collate = strict('default_collate(batch: any)', (batch) => {
   if (!Array.isArray(batch) || !batch.length) throw typeError('default_collate', 'a non-empty array of samples', batch);
   const elem = batch[0];
   if (elem instanceof Tensor) return collateTensors(batch);
@@ -485,19 +502,19 @@ export function default_collate(batch) {
     return out;
   }
   throw collateError(elem);
-}
+});
 
 /** PyTorch's default_convert (batch_size: null): typed arrays become tensors, the rest is kept. */
-export function default_convert(data) {
+export const default_convert = strict('default_convert(data: any)', (data) => {
   if (data instanceof Tensor) return data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     const code = data instanceof Float32Array || data instanceof Float64Array ? FLOAT32 : INT64;
     return scopedTensor(typeof data[0] === 'bigint' ? Array.from(data, Number) : data, [data.length], code);
   }
-  if (Array.isArray(data)) return data.map(default_convert);
+  if (Array.isArray(data)) return data.map((item) => default_convert(item));
   if (isOptions(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, default_convert(v)]));
   return data;
-}
+});
 
 // --- DataLoader -----------------------------------------------------------------------------
 
@@ -720,3 +737,13 @@ export class DataLoader {
     }
   }
 }
+
+// The methods' signatures (args.js): an options object given to any of them is checked.
+signatures(Dataset, ['Dataset.add(other)']);
+signatures(IterableDataset, ['IterableDataset.add(other)']);
+signatures(ChainDataset, ['ChainDataset.len()']);
+signatures(TensorDataset, ['TensorDataset.len()', 'TensorDataset.getitem(index)', 'TensorDataset.slice(start=0, end=null)']);
+signatures(Subset, ['Subset.len()', 'Subset.getitem(index)']);
+signatures(ConcatDataset, ['ConcatDataset.len()', 'ConcatDataset.getitem(index)']);
+for (const cls of [SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler]) signatures(cls, [`${cls.name}.len()`]);
+signatures(DataLoader, ['DataLoader.len()', 'DataLoader.state_dict()', 'DataLoader.load_state_dict(state_dict: any)']);
