@@ -111,7 +111,7 @@ const ARGS = {
   'Sequential#at': [[0]], 'ModuleList#at': [[0]],
   'optim.SGD': [[() => [param()], () => ({ lr: 0.1 })]],
   'optim.Adam': [[() => [param()]]], 'optim.AdamW': [[() => [param()]]], 'optim.RMSprop': [[() => [param()]]],
-  'optim.Adagrad': [[() => [param()]]],
+  'optim.Adagrad': [[() => [param()]]], 'optim.Adadelta': [[() => [param()]]],
   'Optimizer#add_param_group': [[() => ({ params: [param()] })]],
   'Optimizer#load_state_dict': [[() => sgd().state_dict()]],
   'sched.StepLR': [[sgd, 2]], 'sched.MultiStepLR': [[sgd, [2]]], 'sched.ExponentialLR': [[sgd, 0.9]],
@@ -179,7 +179,8 @@ const SKIP = {
 };
 
 // Internal helpers that are exported for kindling's own modules, not PyTorch API.
-const INTERNAL = new Set(['F._get_softmax_dim', 'init._calculate_fan_in_and_fan_out']);
+// (torch.unary is math.js's kernel helper for nn.functional, re-exported by its `export *`.)
+const INTERNAL = new Set(['F._get_softmax_dim', 'init._calculate_fan_in_and_fan_out', 'torch.unary']);
 
 // Browser-only readers: Node has no canvas or ImageData (tests/web.test.js covers them).
 const BROWSER_ONLY = new Set(['datasets.imageFromCanvas', 'datasets.imageFromImageData', 'datasets.loadImage',

@@ -113,7 +113,8 @@ const methods = {
     return wrap(k.k_binary(BIN.pow, this.handle, exponent.handle));
   },
   square(...rest) { noMore('square', rest); return wrap(k.k_unary(UN.pow, this.handle, 2)); },
-  round(options) {
+  round(options, ...rest) {
+    noMore('round', rest);
     const { decimals } = parseOptions('round', isOptions(options) || options === undefined ? options : { decimals: options }, { decimals: 0 });
     if (!Number.isInteger(decimals)) throw typeError('round', 'an integer for decimals', decimals);
     if (decimals === 0) return wrap(k.k_unary(UN.round, this.handle, 0));
@@ -137,8 +138,16 @@ const methods = {
       if (v !== null && typeof v !== 'number') throw typeError('clamp', `a number, a Tensor or null for ${name}`, v);
     return wrap(k.k_clamp(this.handle, min ?? -Infinity, max ?? Infinity));
   },
-  clamp_min(min) { return this.clamp(min, null); },
-  clamp_max(max) { return this.clamp(null, max); },
+  clamp_min(min, ...rest) {
+    noMore('clamp_min', rest);
+    if (isOptions(min)) ({ min } = parseOptions('clamp_min', min, { min: undefined }));
+    return this.clamp(min, null);
+  },
+  clamp_max(max, ...rest) {
+    noMore('clamp_max', rest);
+    if (isOptions(max)) ({ max } = parseOptions('clamp_max', max, { max: undefined }));
+    return this.clamp(null, max);
+  },
 
   /** Tensor.where(condition, other): self where condition, else other. */
   where(condition, other, ...rest) { noMore('where', rest); return where(condition, this, other); },

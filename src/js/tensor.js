@@ -6,7 +6,7 @@ import { check, f32, i32, intOrigin, k, raise, scratch, writeInts, SCRATCH } fro
 import { CPU, parseTo } from './device.js';
 import { addSuffixes, tensorBody } from './printing.js';
 import { DTYPES, dtypeCode } from './dtype.js';
-import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
+import { checkInt, checkNumber, describe, isOptions, typeError } from './errors.js';
 import { GradFn } from './grad_fn.js';
 import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
 import { getitem, positions, setitem } from './indexing.js';
@@ -557,7 +557,7 @@ const SIGNATURES = [
   'add(other, *, alpha=1)', 'sub(other, *, alpha=1)', 'mul(other)', 'div(other)', 'rsub(other)', 'rdiv(other)',
   'eq(other)', 'ne(other)', 'gt(other)', 'lt(other)', 'ge(other)', 'le(other)',
   'neg()', 'exp()', 'log()', 'sqrt()', 'abs()', 'relu()', 'sigmoid()', 'tanh()', 'leaky_relu(negative_slope=0.01)',
-  'pow(exponent)', 'square()', 'matmul(other)', 'mm(mat2)',
+  'matmul(other)', 'mm(mat2)',
   'sum(dim=null, keepdim=false)', 'mean(dim=null, keepdim=false)', 'softmax(dim)', 'log_softmax(dim)',
   'reshape(*shape)', 'view(*shape)', 'view_as(other)', 'reshape_as(other)', 'flatten(start_dim=0, end_dim=-1)',
   'squeeze(dim=null)', 'unsqueeze(dim)', 'permute(*dims)', 'transpose(dim0, dim1)', 't()', 'index_select(dim, index)',
