@@ -44,7 +44,7 @@ int main(void) {
   check(name && strcmp(name, "SortBackward0") == 0, "sort grad_fn name");
   int32_t w = vec((float[]){1, 2, 3, 4, 5, 6}, 6, 0);
   int32_t prod = k_binary(BIN_MUL, v, w), s = k_sum(prod, 0x7fff, 0, 0);
-  check(k_backward(s, 0) == 0, "sort backward runs");
+  check(k_backward(s, 0, 0) == 0, "sort backward runs");
   check(grad_at(x, 4) == 1 && grad_at(x, 3) == 6 && grad_at(x, 0) == 3, "sort backward scatters");
   k_set_grad(x, 0);
 
@@ -60,15 +60,15 @@ int main(void) {
   /* norm, var / std, prod with backward */
   int32_t nrm = k_norm(x, 2.0, 0x7fff, 0);
   check(nrm > 0 && fabsf(at(nrm, 0) - sqrtf(9 + 1 + 16 + 2.25f + 25)) < 1e-5f, "norm 2");
-  check(k_backward(nrm, 0) == 0 && fabsf(grad_at(x, 2) - 4 / at(nrm, 0)) < 1e-6f, "norm backward");
+  check(k_backward(nrm, 0, 0) == 0 && fabsf(grad_at(x, 2) - 4 / at(nrm, 0)) < 1e-6f, "norm backward");
   k_set_grad(x, 0);
   int32_t sd = k_var(x, 0x7fff, 1.0, 0, 1);
   check(sd > 0 && k_grad_fn(sd, 0) && strcmp(k_grad_fn(sd, 0), "StdBackward0") == 0, "std name");
-  check(k_backward(sd, 0) == 0, "std backward");
+  check(k_backward(sd, 0, 0) == 0, "std backward");
   k_set_grad(x, 0);
   int32_t pr = k_prod(x, 0x7fff, 0);
   check(pr > 0 && at(pr, 0) == 0.0f, "prod with a zero");
-  check(k_backward(pr, 0) == 0 && grad_at(x, 5) == 3 * -1 * 4 * -1.5f * 5 && grad_at(x, 0) == 0, "prod backward, one zero");
+  check(k_backward(pr, 0, 0) == 0 && grad_at(x, 5) == 3 * -1 * 4 * -1.5f * 5 && grad_at(x, 0) == 0, "prod backward, one zero");
   k_set_grad(x, 0);
 
   /* clamp, where, pow / maximum with broadcasting, and the grad_fn walk */
@@ -93,13 +93,13 @@ int main(void) {
   int32_t pw = k_binary(BIN_POW, col, e), mx = k_binary(BIN_MAX, pw, e);
   check(pw > 0 && at(pw, 2) == 4 && fabsf(at(pw, 5) - sqrtf(3)) < 1e-6f && mx > 0, "pow broadcast [3,1] ** [2]");
   int32_t total = k_sum(mx, 0x7fff, 0, 0);
-  check(k_backward(total, 0) == 0 && grad_at(e, 0) == grad_at(e, 0), "pow / maximum backward");
+  check(k_backward(total, 0, 0) == 0 && grad_at(e, 0) == grad_at(e, 0), "pow / maximum backward");
   check(k_binary(BIN_POW, x, e) < 0, "pow of unbroadcastable shapes fails");
 
   /* every new unary kind runs forward and backward */
   for (int kind = UN_SIN; kind < UN_COUNT; kind++) {
     int32_t y = k_unary(kind, e, 0), ys = y > 0 ? k_sum(y, 0x7fff, 0, 0) : -1;
-    check(y > 0 && ys > 0 && k_backward(ys, 0) == 0, k_unary_name(kind));
+    check(y > 0 && ys > 0 && k_backward(ys, 0, 0) == 0, k_unary_name(kind));
     k_set_grad(e, 0);
     k_release(ys);
     k_release(y);
