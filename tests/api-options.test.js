@@ -55,6 +55,15 @@ const ARGS = {
   'torch.load': [[() => torch.save({ w: x() })]],
   'torch.download': [[() => ({ w: x() }), 'f.pt']],
   'torch.index_select': [[x, 1, () => torch.tensor([0])]],
+  'torch.masked_fill': [[x, () => torch.tensor([[true, false, true], [false, true, false]]), 0]],
+  'torch.scatter': [[x, 1, () => torch.tensor([[0], [2]]), 1]],
+  'torch.scatter_add': [[x, 1, () => torch.tensor([[0], [2]]), () => torch.ones(2, 1)]],
+  'Tensor#masked_fill_': [[() => torch.tensor([[true, false, true], [false, true, false]]), 0]],
+  'Tensor#masked_fill': [[() => torch.tensor([[true, false, true], [false, true, false]]), 0]],
+  'Tensor#scatter_': [[1, () => torch.tensor([[0], [2]]), 1]],
+  'Tensor#scatter': [[1, () => torch.tensor([[0], [2]]), 1]],
+  'Tensor#scatter_add_': [[1, () => torch.tensor([[0], [2]]), () => torch.ones(2, 1)]],
+  'Tensor#scatter_add': [[1, () => torch.tensor([[0], [2]]), () => torch.ones(2, 1)]],
   'torch.narrow': [[x, 1, 0, 1]],
   'torch.transpose': [[x, 0, 1]],
   'torch.permute': [[x, 1, 0]],
@@ -164,6 +173,8 @@ const ARGS = {
  * each takes exactly the one value it works on, of any type.
  */
 const SKIP = {
+  'Tensor#index': "Python's t[...] takes no keyword arguments; a plain object is refused as an index (views.test.js)",
+  'Tensor#setitem': "Python's t[...] = v takes no keyword arguments; a plain object is refused as an index (views.test.js)",
   'torch.is_tensor': 'asks whether any value is a Tensor: a plain object is a valid (false) answer',
   'datasets.isImage': 'asks whether any value is a kindling image: a plain object is its very input',
   'transforms.isImage': 'the same function as datasets.isImage',

@@ -690,6 +690,7 @@ gen('Sequential / add_module / train: arguments that are not modules or booleans
   const runs = [() => new nn.Sequential(m, bad), () => m.add_module('x', bad ?? 3), () => m.train(bad)];
   return {
     call: ['Sequential', 'add_module', 'train'][kind], expect: TypeError, label: `${['Sequential', 'add_module', 'train'][kind]}(${show(bad)})`,
+    names: [`Linear.${['Sequential', 'add_module', 'train'][kind]}`], // methods name the instance's class, as PyTorch's messages do
     run: runs[kind], watch: [m.weight],
   };
 });

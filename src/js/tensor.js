@@ -6,7 +6,7 @@ import { check, f32, i32, intOrigin, k, raise, scratch, writeInts, SCRATCH } fro
 import { CPU, parseTo } from './device.js';
 import { addSuffixes, tensorBody } from './printing.js';
 import { DTYPES, dtypeCode } from './dtype.js';
-import { checkInt, checkNumber, describe, isOptions, typeError } from './errors.js';
+import { checkInt, checkNumber, describe, isOptions, parseOptions, typeError } from './errors.js';
 import { GradFn } from './grad_fn.js';
 import { adopt, dispose, keep, release_later, stepEvent, touch } from './memory.js';
 import { getitem, positions, setitem } from './indexing.js';
@@ -397,9 +397,8 @@ export class Tensor {
     return wrap(k.k_gather(this.handle, dim, index.handle));
   }
   /** scatter_(dim, index, src | value, {reduce: 'add'}): self[index[i][j]][j] = src[i][j] for dim 0. */
-  scatter_(dim, index, src, options) {
-    const { reduce } = parseOptions('scatter_', options, { reduce: undefined });
-    if (reduce !== undefined && reduce !== 'add')
+  scatter_(dim, index, src, reduce = null) {
+    if (reduce !== null && reduce !== 'add')
       throw new TypeError(`scatter_: reduce must be 'add' (kindling has no 'multiply'), got ${describe(reduce)}`);
     return this._scatter('scatter_', dim, index, src, reduce === 'add');
   }
@@ -407,7 +406,7 @@ export class Tensor {
     if (!(src instanceof Tensor)) throw typeError('scatter_add_', 'a Tensor for src', src);
     return this._scatter('scatter_add_', dim, index, src, true);
   }
-  scatter(dim, index, src, options) { return this.clone().scatter_(dim, index, src, options); }
+  scatter(dim, index, src, reduce = null) { return this.clone().scatter_(dim, index, src, reduce); }
   scatter_add(dim, index, src) { return this.clone().scatter_add_(dim, index, src); }
   _scatter(call, dim, index, src, accumulate) {
     checkInt(call, 'dim', dim);
@@ -563,6 +562,10 @@ const SIGNATURES = [
   'squeeze(dim=null)', 'unsqueeze(dim)', 'permute(*dims)', 'transpose(dim0, dim1)', 't()', 'index_select(dim, index)',
   'narrow(dim, start, length)', 'slice(start=0, end=null)', 'expand(*size)', 'expand_as(other)',
   'float()', 'long()', 'int()', 'bool()', 'cpu()', 'cuda()', 'type(dtype=null)',
-  'toString()', 'fill_(value)', 'zero_()', 'copy_(src)', 'uniform_(from=0, to=1)', 'normal_(mean=0, std=1)',
+  'toString()', 'fill_(value)', 'zero_()', 'uniform_(from=0, to=1)', 'normal_(mean=0, std=1)',
+  'is_contiguous()', 'storage_offset()', 'stride(dim=null)', 'select(dim, index)', 'clamp_(min=null, max=null)',
+  'clip_(min=null, max=null)', 'masked_fill_(mask, value)', 'masked_fill(mask, value)',
+  'scatter_(dim, index, src, *, reduce=null)', 'scatter(dim, index, src, *, reduce=null)',
+  'scatter_add_(dim, index, src)', 'scatter_add(dim, index, src)',
 ];
 signatures(Tensor, SIGNATURES);

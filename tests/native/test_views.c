@@ -69,7 +69,7 @@ static void test_view_gradients(void) {
   int32_t row = k_narrow(x, 0, 1, 2);        /* x[1:3] */
   int32_t a = k_sum(col, 0x7fff, 0, 0), b = k_sum(row, 0x7fff, 0, 0);
   int32_t loss = k_binary(0, a, b);
-  CHECK(k_backward(loss, 0) == 0, "backward through select and narrow");
+  CHECK(k_backward(loss, 0, 0) == 0, "backward through select and narrow");
   int32_t g = k_grad(x);
   static const float want[12] = {0, 0, 1, 0, 1, 1, 2, 1, 1, 1, 2, 1};
   int ok = g > 0;
@@ -89,14 +89,14 @@ static void test_version_counter(void) {
   int32_t y = k_unary(5 /* sigmoid */, x, 0);
   CHECK(k_inplace(2, y, 0, 3, 1, NAN, NAN) == 0, "y.mul_(3) on a non-leaf records");
   int32_t s = k_sum(y, 0x7fff, 0, 0);
-  CHECK(k_backward(s, 0) < 0 && strstr(k_error_message(), "modified by an inplace operation"),
+  CHECK(k_backward(s, 0, 0) < 0 && strstr(k_error_message(), "modified by an inplace operation"),
         "sigmoid's saved output was changed: PyTorch's error");
   int32_t z = k_binary_scalar(0, x, 1, 0);   /* z = x + 1 */
   CHECK(k_inplace(0, z, 0, 1, 1, NAN, NAN) == 0, "z.add_(1)");
   int32_t w = k_binary(2, z, z);             /* w = z * z reads z */
   int32_t t = k_sum(w, 0x7fff, 0, 0);
   k_set_grad(x, 0);
-  CHECK(k_backward(t, 0) == 0, "nothing read was changed: backward runs");
+  CHECK(k_backward(t, 0, 0) == 0, "nothing read was changed: backward runs");
   int32_t g = k_grad(x);
   CHECK(g > 0 && at(g, 3) == 2 * (3 + 2), "d(sum((x + 2)^2))/dx = 2 (x + 2)");
   int32_t hs[] = {x, y, s, z, w, t, g};

@@ -112,7 +112,11 @@ export class MNIST extends Dataset {
         bases = [new URL(path('..', '..', 'data', name, ''), import.meta.url), new URL(path('..', '..', '..', 'data', name, ''), import.meta.url)];
         bases.bundled = true;
       }
-      [imageBytes, labelBytes] = await Promise.all([findFile(call, bases, imageName), findFile(call, bases, labelName)]);
+      // Both are looked for at once; when both are missing, the images' error is the one reported.
+      const found = await Promise.allSettled([findFile(call, bases, imageName), findFile(call, bases, labelName)]);
+      const failed = found.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      [imageBytes, labelBytes] = found.map((r) => r.value);
     }
     const parse = async (bytes, name) => {
       try {
