@@ -44,16 +44,6 @@ const TOLERANCES = {
 // program -> why it cannot yet run as written (node:test todo: it runs, a failure is reported
 // but does not fail the suite).
 const PENDING = {
-  tensors: 'needs torch.cuda and Tensor.device (api-policy, not yet on main)',
-  autograd_tutorial: 'needs requires_grad without dtype -> float32 and backward casting an int64 gradient (api-policy, not yet on main)',
-  autogradqs_tutorial: "needs backward's retain_graph (api-policy, not yet on main)",
-  buildmodel_tutorial: "needs torch.cuda / torch.backends.mps, the device option and PyTorch's summarised repr (api-policy, not yet on main)",
-  polynomial_autograd: 'needs torch.device and the device option (api-policy, not yet on main)',
-  quickstart_tutorial: 'needs torch.cuda / torch.backends.mps and Tensor.type (api-policy, not yet on main)',
-  optimization_tutorial: 'needs Tensor.type (api-policy, not yet on main)',
-  nn_tutorial: "needs PyTorch's summarised repr of [2000, 784], TensorDataset.slice, torch.cuda, torch.device (api-policy, not yet on main)",
-  cifar10_tutorial: 'needs torch.cuda and torch.device for its last line (api-policy, not yet on main)',
-  mnist_main: 'needs torch.cuda / torch.backends.mps, torch.device, Tensor.to(device) (api-policy, not yet on main)',
 };
 
 // generate_programs.py's normalise() / tokens(): the same table and the same splitting.
