@@ -326,3 +326,19 @@ test('strided views are read in row-major order everywhere: backward(gradient), 
   assert.deepEqual(torch.tensor(g).tolist(), g.tolist());
   assert.deepEqual(Array.from(g.toTypedArray()), [1, 3, 5, 7, 9, 11]);
 });
+
+test('every op reads a strided view by its strides, not its storage in order (op(view) equals op(view.contiguous()))', () => {
+  const base = torch.arange(24, { dtype: torch.float32 }).reshape(4, 6).sub(10);
+  const view = base.index(':', '::2'); // [4, 3], strides [6, 2]
+  assert.equal(view.is_contiguous(), false);
+  const dense = view.contiguous();
+  const ops = {
+    sin: (t) => t.sin(), clamp: (t) => t.clamp(-3, 5), clamp_tensor: (t) => t.clamp(torch.zeros(4, 3), null),
+    pow: (t) => t.pow(t.abs().mul(0.1)), where: (t) => torch.where(t.gt(0), t, t.neg()), maximum: (t) => torch.maximum(t, t.flip?.(0) ?? t.neg()),
+    norm: (t) => t.norm(), norm_dim: (t) => t.norm(2, 1), std: (t) => t.std(0), prod: (t) => t.mul(0.1).prod(1),
+    min: (t) => t.min(1).values, argmin: (t) => t.argmin(0), sort: (t) => t.sort(1, { descending: true }).values,
+    topk: (t) => t.topk(2, 0).values, max: (t) => t.max(0).values, sum: (t) => t.sum(1), matmul: (t) => t.matmul(t.t()),
+  };
+  for (const [name, op] of Object.entries(ops))
+    assert.deepEqual(op(view).tolist(), op(dense).tolist(), name);
+});

@@ -16,4 +16,15 @@ Tensor* arg_dense(int32_t h, const char* op, const char* arg);
 /* The tensor behind h if it is contiguous (a tensor the call writes in place). */
 Tensor* arg_writable(int32_t h, const char* op, const char* arg);
 
+/* ARG: an input the op reads (contiguous); VIEW_ARG: one it views as is. */
+#define ARG(var, h, op, name)                \
+  Tensor* var = arg_dense((h), (op), (name)); \
+  if (!var) return k_last_status()
+#define VIEW_ARG(var, h, op, name)             \
+  Tensor* var = handle_get((h), (op), (name)); \
+  if (!var) return k_last_status()
+
+/* Hands out an op's values and indices: the indices handle goes to scratch[0]. */
+int32_t pair_out(Tensor* values, Tensor* indices);
+
 #endif

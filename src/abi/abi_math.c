@@ -4,29 +4,9 @@
 
 #include "../core/error.h"
 #include "../core/handles.h"
+#include "abi_args.h"
 #include "../kindling.h"
 #include "../ops/ops.h"
-
-#define ARG(var, h, op, name)                 \
-  Tensor* var = handle_get((h), (op), (name)); \
-  if (!var) return k_last_status()
-
-/* Hands out values and indices: the indices handle goes to scratch[0]. */
-static int32_t pair_out(Tensor* values, Tensor* indices) {
-  if (!values) return k_last_status();
-  int32_t hi = handle_new(indices);
-  if (hi < 0) {
-    tensor_release(values);
-    return hi;
-  }
-  int32_t hv = handle_new(values);
-  if (hv < 0) {
-    handle_release(hi);
-    return hv;
-  }
-  k_scratch()[0] = hi;
-  return hv;
-}
 
 int32_t k_clamp(int32_t a, double lo, double hi) {
   ARG(ta, a, "clamp", "input");
@@ -35,7 +15,7 @@ int32_t k_clamp(int32_t a, double lo, double hi) {
 
 int32_t k_clamp_tensor(int32_t a, int32_t lo, int32_t hi) {
   ARG(ta, a, "clamp", "input");
-  Tensor *tl = lo ? handle_get(lo, "clamp", "min") : NULL, *th = hi ? handle_get(hi, "clamp", "max") : NULL;
+  Tensor *tl = lo ? arg_dense(lo, "clamp", "min") : NULL, *th = hi ? arg_dense(hi, "clamp", "max") : NULL;
   if ((lo && !tl) || (hi && !th)) return k_last_status();
   if (!tl && !th) return k_fail(K_ERR_RUNTIME, "clamp: at least one of 'min' or 'max' must not be None");
   return handle_new(op_clamp_tensor(ta, tl, th, "clamp"));

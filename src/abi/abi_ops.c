@@ -7,14 +7,6 @@
 #include "../kindling.h"
 #include "../ops/ops.h"
 
-/* ARG: an input the op reads (contiguous, see abi_args.h); VIEW_ARG: one it views as is. */
-#define ARG(var, h, op, name)                \
-  Tensor* var = arg_dense((h), (op), (name)); \
-  if (!var) return k_last_status()
-#define VIEW_ARG(var, h, op, name)             \
-  Tensor* var = handle_get((h), (op), (name)); \
-  if (!var) return k_last_status()
-
 static const char* binary_name(int kind) {
   static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum"};
   return kind >= 0 && kind < BIN_COUNT ? names[kind] : "binary";
@@ -77,19 +69,7 @@ int32_t k_max_dim(int32_t a, int32_t dim, int32_t keepdim) {
   ARG(ta, a, "max", "input");
   Tensor* indices = NULL;
   Tensor* values = op_max_dim(ta, dim, keepdim, &indices, "max");
-  if (!values) return k_last_status();
-  int32_t hi = handle_new(indices);
-  if (hi < 0) {
-    tensor_release(values);
-    return hi;
-  }
-  int32_t hv = handle_new(values);
-  if (hv < 0) {
-    handle_release(hi);
-    return hv;
-  }
-  k_scratch()[0] = hi;
-  return hv;
+  return pair_out(values, indices);
 }
 
 int32_t k_max_all(int32_t a) {
