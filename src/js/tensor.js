@@ -504,9 +504,8 @@ export class Tensor {
     if (!(src instanceof Tensor)) throw typeError('copy_', 'a Tensor', src);
     return this._inplace('copy_', src);
   }
-  /** clamp_(min, max) or clamp_({min, max}); null or undefined leaves that side open. */
+  /** clamp_(min, max) or clamp_({min, max}) (bound by SIGNATURES); null or undefined leaves that side open. */
   clamp_(min, max) {
-    if (isOptions(min)) ({ min, max } = parseOptions('clamp_', min, { min: null, max: null }));
     for (const [name, v] of [['min', min], ['max', max]])
       if (v !== null && v !== undefined && typeof v !== 'number') throw typeError('clamp_', `a number or null for ${name}`, v);
     return this._inplace('clamp_', null, 0, 1, min ?? NaN, max ?? NaN);

@@ -77,7 +77,10 @@ void sum_dim_f32(float* out, const float* x, int64_t outer, int64_t D, int64_t i
   sum_dim_f32_scalar(out, x, outer, D, inner);
 }
 
-void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner) {
+/* The largest (or smallest) entry of each line and its index; a NaN wins, as in PyTorch.
+ * One body for max and min: the flag is a constant at each call and folds away. */
+static inline void extreme_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner,
+                                   int largest) {
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < inner; i++) {
       const float* src = x + o * D * inner + i;
@@ -85,7 +88,7 @@ void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_
       int32_t arg = 0;
       for (int64_t d = 1; d < D && best == best; d++) {
         float v = src[d * inner];
-        if (v > best || v != v) {
+        if ((largest ? v > best : v < best) || v != v) {
           best = v;
           arg = (int32_t)d;
         }
@@ -95,20 +98,10 @@ void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_
     }
 }
 
+void max_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner) {
+  extreme_dim_f32(out, idx, x, outer, D, inner, 1);
+}
+
 void min_dim_f32(float* out, int32_t* idx, const float* x, int64_t outer, int64_t D, int64_t inner) {
-  for (int64_t o = 0; o < outer; o++)
-    for (int64_t i = 0; i < inner; i++) {
-      const float* src = x + o * D * inner + i;
-      float best = src[0];
-      int32_t arg = 0;
-      for (int64_t d = 1; d < D && best == best; d++) {
-        float v = src[d * inner];
-        if (v < best || v != v) {
-          best = v;
-          arg = (int32_t)d;
-        }
-      }
-      out[o * inner + i] = best;
-      if (idx) idx[o * inner + i] = arg;
-    }
+  extreme_dim_f32(out, idx, x, outer, D, inner, 0);
 }

@@ -57,6 +57,12 @@ static Tensor* float_input(Tensor* a, const char* name) {
   return NULL;
 }
 
+/* The (outer, D, inner) view of a backward node's input over the dim it reduced (n->i[0]). */
+static void saved_lines(const Node* n, int64_t* outer, int64_t* D, int64_t* inner) {
+  if (n->i[0] == DIM_ALL) *outer = 1, *D = n->inputs[0]->numel, *inner = 1;
+  else split_at_dim(n->inputs[0], n->i[0], outer, D, inner);
+}
+
 static double line_norm(const float* x, int64_t D, int64_t inner, double p) {
   if (isinf(p)) {
     double best = D ? fabs(x[0]) : (p > 0 ? 0.0 : INFINITY);
@@ -93,8 +99,7 @@ int norm_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_new_like(a, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  if (n->i[0] == DIM_ALL) outer = 1, D = a->numel, inner = 1;
-  else split_at_dim(a, n->i[0], &outer, &D, &inner);
+  saved_lines(n, &outer, &D, &inner);
   const float* x = tensor_f32(a);
   float* dst = tensor_f32(dx);
   FOR_EACH_LINE(outer, D, inner, o, i) {
@@ -148,8 +153,7 @@ int var_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_new_like(a, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  if (n->i[0] == DIM_ALL) outer = 1, D = a->numel, inner = 1;
-  else split_at_dim(a, n->i[0], &outer, &D, &inner);
+  saved_lines(n, &outer, &D, &inner);
   float divisor = (float)((double)D - n->f[0]);
   const float* x = tensor_f32(a);
   FOR_EACH_LINE(outer, D, inner, o, i) {
@@ -193,8 +197,7 @@ int prod_backward(Node* n, const Tensor* g, Tensor** gi) {
   Tensor* dx = tensor_new_like(a, "backward");
   if (!dx) return k_last_status();
   int64_t outer, D, inner;
-  if (n->i[0] == DIM_ALL) outer = 1, D = a->numel, inner = 1;
-  else split_at_dim(a, n->i[0], &outer, &D, &inner);
+  saved_lines(n, &outer, &D, &inner);
   const float* x = tensor_f32(a);
   FOR_EACH_LINE(outer, D, inner, o, i) {
     float go = tensor_f32(g)[o * inner + i], prod = tensor_f32(y)[o * inner + i];
