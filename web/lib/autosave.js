@@ -58,15 +58,18 @@ function open() {
   return opening;
 }
 
+/** Runs fn(store) in one transaction; fn returns a request (or an array of them, read together). */
 async function transact(mode, fn) {
   const db = await open();
   return new Promise((resolve, reject) => {
-    let result;
     try {
       const tx = db.transaction(STORE, mode);
-      const req = fn(tx.objectStore(STORE));
-      req.onsuccess = () => { result = req.result; };
-      tx.oncomplete = () => resolve(result);
+      const made = fn(tx.objectStore(STORE));
+      const requests = Array.isArray(made) ? made : [made];
+      tx.oncomplete = () => {
+        const results = requests.map((req) => req.result);
+        resolve(Array.isArray(made) ? results : results[0]);
+      };
       tx.onerror = (event) => { event.preventDefault?.(); reject(wrap(event.target.error ?? tx.error)); };
       tx.onabort = () => reject(wrap(tx.error ?? new Error('the transaction was aborted')));
     } catch (error) {
@@ -87,8 +90,8 @@ export const clearCheckpoint = (key) => transact('readwrite', (store) => store.d
 
 /** Every saved record as {key, record}. */
 export async function listCheckpoints() {
-  const [keys, records] = await Promise.all([transact('readonly', (store) => store.getAllKeys()),
-    transact('readonly', (store) => store.getAll())]);
+  // one transaction, so that keys and records are read from the same state
+  const [keys, records] = await transact('readonly', (store) => [store.getAllKeys(), store.getAll()]);
   return keys.map((key, i) => ({ key, record: records[i] }));
 }
 

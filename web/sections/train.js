@@ -312,8 +312,7 @@ export function init(app) {
 
   // --- advice when a run goes wrong ---------------------------------------------------------------
   const advice = divergenceAdvice();
-  let adviceMsg = null; // [key, vars]
-  let advicePatch = null; // the settings the advice suggests
+  let adviceMsg = null; // {parts: [[key, vars], ...], patch: the settings the advice suggests}
   function showAdvice(next) {
     if (next) adviceMsg = next;
     adviceEl.hidden = !adviceMsg;
@@ -322,12 +321,13 @@ export function init(app) {
     apply.hidden = !adviceMsg?.patch;
     apply.textContent = t('advice.apply', { settings: Object.entries(adviceMsg?.patch ?? {}).map(([k, v]) => `${k} = ${num(v)}`).join(', ') });
   }
-  advice.onAdvice = (msg) => { advicePatch = msg.patch; showAdvice(msg); app.advice = msg; };
-  const clearAdvice = () => { adviceMsg = advicePatch = null; app.advice = null; showAdvice(); };
+  advice.onAdvice = (msg) => { showAdvice(msg); app.advice = msg; };
+  const clearAdvice = () => { adviceMsg = null; app.advice = null; showAdvice(); };
   adviceEl.querySelector('button').addEventListener('click', () => {
-    if (!advicePatch) return;
+    const patch = adviceMsg?.patch;
+    if (!patch) return;
     if (busy()) trainer.request('stop');
-    store.set(advicePatch);
+    store.set(patch);
     clearAdvice();
   });
 
@@ -385,7 +385,7 @@ export function init(app) {
         setState('done');
         progress.value = 1;
         speed.textContent = '';
-        setStatus('train.done', { acc: msg.accuracy === null ? '—' : fmt(msg.accuracy * 100, 2), epochs: last.epochs, time: () => duration(msg.seconds) });
+        setStatus('train.done', { acc: pct(msg.accuracy), epochs: last.epochs, time: () => duration(msg.seconds) });
         if (autosave?.ok) { autosave = null; showAutosave(); } // the finished run's checkpoint is gone
         app.emit('trained', msg);
         break;
